@@ -1,0 +1,31 @@
+# Two commands set up a fresh machine: `make train` then `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/clickbait.npz
+
+.PHONY: install train test bench check-corpus clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+train: $(STAMP)
+	$(BIN)/clickbait train data/headlines.csv --out $(MODEL)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m training.bench
+
+check-corpus: $(STAMP)
+	$(BIN)/python -m training.corpus data/headlines.csv
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,136 @@
+"""The page extractor: headlines from news pages saved as plain text (text in, records out).
+
+Layout read (see ``../shared/seed/README.md``): a breadcrumb ``Prima pagină » …``, the article
+headline (often repeated), author and date lines and body paragraphs; ``RECOMANDAREA AUTORULUI:``
+with recommended headlines; ``Citește și`` opening a rail of items ``TAG Headline`` / ``HH:MM`` /
+``Headline`` (one record each) with a partner block of ``Source`` / ``Headline`` pairs inside it;
+furniture lines (``Recomandarea video``, ``Cele mai noi``, ``Trimite acest link pe``) that close a
+section. Nothing from the body, the author or date lines or the furniture is ever emitted, and a
+headline is emitted once per page (first occurrence wins).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from clickbait.errors import ClickbaitError
+from clickbait.text import normalize, split_tag, strip_diacritics
+
+COLUMNS = ("headline", "tag", "time", "source", "section", "page")
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+MAX_PAGE_BYTES = 20_000_000
+
+
+def _key(line: str) -> str:
+    """Furniture comparison key: normalised, lower case, no diacritics, no trailing colon."""
+    return strip_diacritics(normalize(line)).lower().rstrip(":").strip()
+
+
+_RAIL = {"citeste si", "citeste si:"}
+_RECOMMENDED = {"recomandarea autorului"}
+_CLOSERS = {"recomandarea video", "cele mai noi", "trimite acest link pe", "distribuie", "comentarii"}
+
+
+def _is_time(line: str) -> bool:
+    return bool(_TIME.match(line.strip()))
+
+
+def _is_breadcrumb(line: str) -> bool:
+    return "»" in line and _key(line).startswith("prima pagina")
+
+
+def extract(text: str, page: str = "") -> list[dict]:
+    """The headline records of one page, in page order."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [ln.lstrip("\ufeff") for ln in lines]
+    records: list[dict] = []
+    seen: set[str] = set()
+
+    def emit(headline: str, section: str, tag: str | None = None, time: str | None = None, source: str | None = None) -> None:
+        key = normalize(headline)
+        if not key or key in seen:
+            return
+        seen.add(key)
+        records.append({"headline": headline, "tag": tag, "time": time, "source": source, "section": section, "page": page})
+
+    content = [ln for ln in lines]
+    state = "start"
+    i, n = 0, len(content)
+    while i < n:
+        line = content[i]
+        if not line:
+            i += 1
+            continue
+        key = _key(line)
+        if _is_breadcrumb(line):
+            i += 1
+            continue
+        if key in _RAIL:
+            state, i = "rail", i + 1
+            continue
+        if key in _RECOMMENDED:
+            state, i = "recommended", i + 1
+            continue
+        if key in _CLOSERS:
+            state, i = "closed", i + 1
+            continue
+        if state == "start":
+            emit(line, "article")
+            state, i = "body", i + 1
+        elif state in ("body", "closed"):
+            i += 1  # author, date, body paragraphs, furniture content: never headlines
+        elif state == "recommended":
+            emit(line, "recommended")
+            i += 1
+        else:  # rail
+            i = _rail_item(content, i, emit)
+    return records
+
+
+def _next_nonblank(lines: list[str], i: int) -> int:
+    while i < len(lines) and not lines[i]:
+        i += 1
+    return i
+
+
+def _rail_item(lines: list[str], i: int, emit) -> int:
+    """Read one rail item or partner pair starting at line i; return the index after it."""
+    line = lines[i]
+    j = _next_nonblank(lines, i + 1)
+    nxt = lines[j] if j < len(lines) else None
+    if nxt is not None and _is_time(nxt):
+        tag, rest = split_tag(line)
+        rest = rest.strip()
+        k = _next_nonblank(lines, j + 1)
+        after = j + 1
+        # The rail repeats the headline (without its tag) under the time: merge it into this record.
+        if k < len(lines) and normalize(lines[k]) in (normalize(rest), normalize(line)):
+            rest = lines[k]
+            after = k + 1
+        emit(rest, "rail", tag=tag, time=nxt.strip())
+        return after
+    if nxt is None or _key(nxt) in _RAIL | _RECOMMENDED | _CLOSERS:
+        return i + 1  # a lone line before furniture: not a headline we can place
+    k = _next_nonblank(lines, j + 1)
+    if k < len(lines) and _is_time(lines[k]):
+        return i + 1  # line i stands alone; line j starts a rail item
+    tag, rest = split_tag(nxt)
+    emit(rest.strip(), "partner", tag=tag, source=line)
+    return j + 1
+
+
+def extract_file(path: str | Path) -> list[dict]:
+    """Read a saved page (UTF-8; invalid bytes replaced) and extract its records."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_PAGE_BYTES:
+            raise ClickbaitError(f"{path}: larger than {MAX_PAGE_BYTES // 1_000_000} MB; not a saved news page")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ClickbaitError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ClickbaitError(f"{path}: is a folder, not a page") from None
+    except OSError as exc:
+        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return extract(data.decode("utf-8", errors="replace"), page=path.name)

@@ -1,0 +1,91 @@
+"""The numpy scorer against scikit-learn, the file format, determinism."""
+
+import numpy as np
+import pytest
+
+from clickbait.errors import ClickbaitError
+from clickbait.model import FORMAT_VERSION, Model
+from training import fit as tfit
+
+
+def test_numpy_scorer_equals_sklearn_on_every_training_headline(trained):
+    model, fitted = trained.model, trained.fitted
+    docs = tfit.feature_docs(trained.texts, fitted.cfg.fold_diacritics)
+    expected = fitted.predict_proba(docs)
+    got = model.probabilities(trained.texts)
+    assert len(got) == len(trained.texts) > 1000
+    assert np.max(np.abs(got - expected)) < 1e-9
+
+
+@pytest.mark.parametrize("features", ["word", "char"])
+def test_equality_holds_for_each_feature_kind(trained, features):
+    cfg = tfit.Config(features=features, word_ngram=(1, 3), char_ngram=(1, 4), fold_diacritics=False, min_df=1)
+    texts, labels = trained.texts[:600], trained.labels[:600]
+    docs = tfit.feature_docs(texts, False)
+    fitted = tfit.fit(docs, labels, cfg)
+    model = fitted.export(0.5, {})
+    probe = texts + ["", "x", "Un titlu nou, nevăzut: ce a urmat?", "a b c d e f g"]
+    assert np.allclose(model.probabilities(probe)[: len(texts)], fitted.predict_proba(docs), rtol=0, atol=1e-9)
+
+
+def test_score_records_shape(trained):
+    recs = trained.model.score(["INEDIT Ce a găsit un pescar în Delta Dunării", "   ", "Guvernul a aprobat bugetul"])
+    assert [r["headline"] for r in recs] == ["INEDIT Ce a găsit un pescar în Delta Dunării", "   ", "Guvernul a aprobat bugetul"]
+    assert recs[0]["tag"] == "INEDIT" and 0 <= recs[0]["probability"] <= 1
+    assert recs[1] == {"headline": "   ", "tag": None, "probability": None, "clickbait": None}
+    assert recs[2]["clickbait"] == (recs[2]["probability"] >= trained.model.threshold)
+
+
+def test_threshold_override(trained):
+    [r] = trained.model.score(["Guvernul a aprobat bugetul"], threshold=0.0)
+    assert r["clickbait"] is True
+    [r] = trained.model.score(["Guvernul a aprobat bugetul"], threshold=1.0)
+    assert r["clickbait"] is (r["probability"] >= 1.0)
+
+
+def test_both_diacritic_styles_score_alike(trained):
+    a, b = trained.model.probabilities(["Şeful ţării a câştigat", "Șeful țării a câștigat"])
+    assert a == b
+
+
+def test_save_load_roundtrip_and_determinism(trained, tmp_path):
+    m = trained.model
+    p1, p2 = tmp_path / "a.npz", tmp_path / "b.npz"
+    m.save(p1)
+    Model.load(p1).save(p2)
+    assert p1.read_bytes() == p2.read_bytes() == trained.path.read_bytes()
+    again = Model.load(p2)
+    assert again.threshold == m.threshold and again.intercept == m.intercept
+    assert np.array_equal(again.probabilities(trained.texts[:50]), m.probabilities(trained.texts[:50]))
+
+
+def test_training_is_deterministic(trained, tmp_path):
+    from training import data as tdata
+    from tests.conftest import DATA
+
+    ds = tdata.load([DATA])
+    model, _, _ = tfit.train(ds.texts, ds.labels, grid=tfit.QUICK_GRID, n_jobs=2)
+    assert model.to_bytes() == trained.path.read_bytes()
+
+
+def test_file_is_npz_loadable_without_pickle(trained):
+    with np.load(trained.path, allow_pickle=False) as npz:
+        assert int(npz["format_version"][0]) == FORMAT_VERSION
+        assert {"intercept", "threshold", "vocab_0", "idf_0", "coef_0", "checksum"} <= set(npz.files)
+
+
+def test_explain_terms_sum_to_logit(trained):
+    m = trained.model
+    e = m.explain("Motivul pentru care nu mai găsești ouă în magazine. Ce spun producătorii")
+    total = e["intercept"] + sum(t["contribution"] for t in e["terms"])
+    assert abs(total - e["logit"]) < 1e-9
+    assert abs(e["logit"] - m.logits([e["headline"]])[0]) < 1e-9
+    assert abs(e["probability"] - m.probabilities([e["headline"]])[0]) < 1e-12
+    for t in e["terms"]:
+        assert abs(t["tfidf"] * t["coef"] - t["contribution"]) < 1e-15
+
+
+def test_missing_default_model_says_make_train(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLICKBAIT_MODEL", str(tmp_path / "none.npz"))
+    with pytest.raises(ClickbaitError, match="make train"):
+        Model.load()

@@ -1,0 +1,287 @@
+"""Reading labelled headline files: CSV / TSV / semicolon-separated, JSON Lines, JSON arrays.
+
+A file names a text column (``headline``, ``title`` or ``text``) and a label column (``label``,
+``category`` or ``clickbait``) with values 1/0, clickbait/nonclickbait, true/false (yes/no too).
+Every problem is a :class:`ClickbaitError` naming the file and the 1-based line, as an editor shows it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from clickbait.errors import ClickbaitError
+from clickbait.text import normalize
+
+TEXT_COLUMNS = ("headline", "title", "text")
+LABEL_COLUMNS = ("label", "category", "clickbait")
+_POSITIVE = {"1", "clickbait", "true", "yes", "cb"}
+_NEGATIVE = {"0", "nonclickbait", "non-clickbait", "non_clickbait", "not clickbait", "notclickbait", "false", "no", "ncb"}
+MIN_PER_CLASS = 10
+
+
+@dataclass
+class Example:
+    text: str
+    label: int
+    where: str  # "file:line"
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    examples: list[Example]
+    warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [e.text for e in self.examples]
+
+    @property
+    def labels(self) -> list[int]:
+        return [e.label for e in self.examples]
+
+    def counts(self) -> dict[int, int]:
+        out = {0: 0, 1: 0}
+        for e in self.examples:
+            out[e.label] += 1
+        return out
+
+
+def parse_label(value: object) -> int | None:
+    """1 for clickbait, 0 for not, None for a value that is neither."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return int(value)
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in _POSITIVE:
+            return 1
+        if v in _NEGATIVE:
+            return 0
+    return None
+
+
+def _pick(names: Iterable[str], wanted: Sequence[str]) -> str | None:
+    lower = {n.strip().lower().lstrip("\ufeff"): n for n in names if isinstance(n, str)}
+    for w in wanted:
+        if w in lower:
+            return lower[w]
+    return None
+
+
+def _decode(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ClickbaitError(f"unknown encoding {encoding!r}") from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ClickbaitError(
+            f"{path}:{line}: not valid {encoding} text (byte 0x{data[exc.start]:02x}); "
+            f"give the file's encoding with --encoding, for example --encoding cp1250"
+        ) from None
+    return text.lstrip("\ufeff")
+
+
+def read_file(path: str | Path, delimiter: str | None = None, encoding: str = "utf-8") -> list[Example]:
+    """The examples of one labelled file, in file order, each with its file:line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ClickbaitError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ClickbaitError(f"{path}: is a folder, not a data file") from None
+    except OSError as exc:
+        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text = _decode(path, data, encoding)
+    if not text.strip():
+        raise ClickbaitError(f"{path}: empty file")
+    suffix = path.suffix.lower()
+    stripped = text.lstrip()
+    if suffix in (".jsonl", ".ndjson") or (suffix == ".json" and not stripped.startswith("[")):
+        return _read_jsonl(path, text)
+    if suffix == ".json":
+        return _read_json_array(path, text)
+    return _read_delimited(path, text, delimiter)
+
+
+def _record(path: Path, line: int, obj: object) -> Example:
+    where = f"{path}:{line}"
+    if not isinstance(obj, dict):
+        raise ClickbaitError(f"{where}: expected an object with a text and a label field")
+    text_key = _pick(obj.keys(), TEXT_COLUMNS)
+    label_key = _pick(obj.keys(), LABEL_COLUMNS)
+    if text_key is None or label_key is None:
+        missing = "text field (headline, title or text)" if text_key is None else "label field (label, category or clickbait)"
+        raise ClickbaitError(f"{where}: no {missing}")
+    return _example(where, obj[text_key], obj[label_key], {k: v for k, v in obj.items() if isinstance(v, str)})
+
+
+def _example(where: str, text: object, label_value: object, fields: dict) -> Example:
+    if not isinstance(text, str) or not normalize(text):
+        raise ClickbaitError(f"{where}: empty headline text")
+    label = parse_label(label_value)
+    if label is None:
+        raise ClickbaitError(
+            f"{where}: unknown label {label_value!r} (use 1/0, clickbait/nonclickbait or true/false)"
+        )
+    return Example(text=text, label=label, where=where, fields=fields)
+
+
+def _read_jsonl(path: Path, text: str) -> list[Example]:
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ClickbaitError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+        out.append(_record(path, number, obj))
+    return out
+
+
+def _read_json_array(path: Path, text: str) -> list[Example]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ClickbaitError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(items, list):
+        raise ClickbaitError(f"{path}:1: expected a JSON array of objects")
+    # Line numbers of array items: find each object's opening brace at depth 1.
+    starts = _object_lines(text)
+    return [_record(path, starts[i] if i < len(starts) else 1, obj) for i, obj in enumerate(items)]
+
+
+def _object_lines(text: str) -> list[int]:
+    lines, depth, line, in_str, esc = [], 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if ch == "{" and depth == 2:
+                lines.append(line)
+        elif ch in "]}":
+            depth -= 1
+    return lines
+
+
+def sniff_delimiter(path: Path, header: str) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Example]:
+    header_line = text.split("\n", 1)[0]
+    delim = delimiter if delimiter else sniff_delimiter(path, header_line)
+    if delim == "\\t":
+        delim = "\t"
+    if len(delim) != 1:
+        raise ClickbaitError(f"delimiter must be one character, got {delim!r}")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ClickbaitError(f"{path}: empty file") from None
+    except csv.Error as exc:
+        raise ClickbaitError(f"{path}:1: bad header ({exc})") from None
+    text_col = _pick(header, TEXT_COLUMNS)
+    label_col = _pick(header, LABEL_COLUMNS)
+    if text_col is None or label_col is None:
+        missing = "text column (headline, title or text)" if text_col is None else "label column (label, category or clickbait)"
+        shown = ", ".join(repr(h) for h in header[:8])
+        raise ClickbaitError(f"{path}:1: the header has no {missing}; it has {shown}")
+    ti, li = header.index(text_col), header.index(label_col)
+    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    out = []
+    last = reader.line_num
+    while True:
+        start = last + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ClickbaitError(f"{path}:{start}: bad CSV ({exc})") from None
+        last = reader.line_num
+        if not row or all(not c.strip() for c in row):
+            continue  # blank line (a trailing one, or a separator)
+        where = f"{path}:{start}"
+        if len(row) <= max(ti, li):
+            raise ClickbaitError(f"{where}: expected {len(header)} columns separated by {delim!r}, found {len(row)}")
+        fields = {names[i]: row[i] for i in range(min(len(names), len(row)))}
+        out.append(_example(where, row[ti], row[li], fields))
+    return out
+
+
+def load(paths: Sequence[str | Path], delimiter: str | None = None, encoding: str = "utf-8") -> Dataset:
+    """Read and check labelled files for training.
+
+    Duplicates (after normalisation) with the same label are merged with a warning; with conflicting
+    labels they are an error naming both lines. Both classes need at least MIN_PER_CLASS rows.
+    """
+    if not paths:
+        raise ClickbaitError("no training data given")
+    examples: list[Example] = []
+    for p in paths:
+        got = read_file(p, delimiter=delimiter, encoding=encoding)
+        if not got:
+            raise ClickbaitError(f"{p}: no labelled rows")
+        examples.extend(got)
+    kept: list[Example] = []
+    seen: dict[str, Example] = {}
+    merged = 0
+    warnings = []
+    for e in examples:
+        key = normalize(e.text)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = e
+            kept.append(e)
+        elif first.label != e.label:
+            raise ClickbaitError(
+                f"{e.where}: the headline of {first.where} again with the opposite label "
+                f"({e.label} vs {first.label}): {key[:80]!r}"
+            )
+        else:
+            merged += 1
+            if merged <= 5:
+                warnings.append(f"{e.where}: duplicate of {first.where}, merged")
+    if merged > 5:
+        warnings.append(f"{merged} duplicate headlines merged in all")
+    ds = Dataset(examples=kept, warnings=warnings, files=[str(p) for p in paths])
+    counts = ds.counts()
+    where = ", ".join(str(p) for p in paths)
+    if counts[0] == 0 or counts[1] == 0:
+        only = "clickbait" if counts[1] else "non-clickbait"
+        raise ClickbaitError(f"{where}: every row is {only}; training needs both classes")
+    for label, n in counts.items():
+        if n < MIN_PER_CLASS:
+            name = "clickbait" if label else "non-clickbait"
+            raise ClickbaitError(f"{where}: only {n} {name} rows; training needs at least {MIN_PER_CLASS} per class")
+    return ds

@@ -1,0 +1,299 @@
+"""Fitting: model selection by stratified cross-validation, threshold choice, export to a Model file.
+
+The final model is one ``LogisticRegression`` over TF-IDF blocks (word n-grams, character n-grams
+inside word boundaries, or both), so :mod:`clickbait.model` can score it with numpy alone.
+Class imbalance is handled with ``class_weight="balanced"``: each class weighs in inversely to its
+frequency, so a corpus with 15% or 70% clickbait trains a model that does not just predict the
+majority; the decision threshold is then chosen on out-of-fold probabilities.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, replace
+from typing import Callable, Sequence
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
+
+from clickbait.errors import ClickbaitError
+from clickbait.model import Block, Model
+from clickbait.text import prepare
+from training import metrics
+
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+SEED = 0
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Feature and regularisation settings of one candidate model."""
+
+    features: str = "union"  # "word", "char" or "union"
+    word_ngram: tuple[int, int] = (1, 2)
+    char_ngram: tuple[int, int] = (2, 5)
+    C: float = 4.0
+    fold_diacritics: bool = True
+    min_df: int = 2
+
+    def label(self) -> str:
+        parts = [self.features]
+        if self.features in ("word", "union"):
+            parts.append(f"w{self.word_ngram[0]}-{self.word_ngram[1]}")
+        if self.features in ("char", "union"):
+            parts.append(f"c{self.char_ngram[0]}-{self.char_ngram[1]}")
+        parts.append(f"C={self.C:g}")
+        parts.append("fold" if self.fold_diacritics else "diacritics")
+        return " ".join(parts)
+
+
+# The grid `clickbait train` searches by default: feature kinds x n-gram ranges x C x diacritics.
+DEFAULT_GRID: tuple[Config, ...] = tuple(
+    Config(features=f, word_ngram=w, char_ngram=c, C=C, fold_diacritics=fold)
+    for f, w, c in (
+        ("word", (1, 2), (2, 5)),
+        ("word", (1, 3), (2, 5)),
+        ("char", (1, 2), (2, 5)),
+        ("char", (1, 2), (1, 4)),
+        ("union", (1, 2), (2, 5)),
+        ("union", (1, 3), (1, 5)),
+    )
+    for C in (1.0, 4.0, 16.0)
+    for fold in (True,)
+)
+QUICK_GRID: tuple[Config, ...] = (Config(),)
+
+
+def vectorizers(cfg: Config) -> list[tuple[str, TfidfVectorizer]]:
+    """The TF-IDF blocks of ``cfg``, configured exactly as the numpy scorer reads them."""
+    common = dict(lowercase=False, sublinear_tf=True, min_df=cfg.min_df, dtype=np.float64, norm="l2")
+    out = []
+    if cfg.features in ("word", "union"):
+        out.append(("word", TfidfVectorizer(analyzer="word", ngram_range=cfg.word_ngram, token_pattern=TOKEN_PATTERN, **common)))
+    if cfg.features in ("char", "union"):
+        out.append(("char_wb", TfidfVectorizer(analyzer="char_wb", ngram_range=cfg.char_ngram, **common)))
+    if not out:
+        raise ClickbaitError(f"unknown feature kind {cfg.features!r} (word, char or union)")
+    return out
+
+
+class Fitted:
+    """A fitted scikit-learn model: the vectorizers and the logistic regression over their hstack."""
+
+    def __init__(self, cfg: Config, vecs: list[tuple[str, TfidfVectorizer]], clf: LogisticRegression):
+        self.cfg, self.vecs, self.clf = cfg, vecs, clf
+
+    def transform(self, docs: Sequence[str]):
+        return sparse.hstack([v.transform(docs) for _, v in self.vecs], format="csr")
+
+    def predict_proba(self, docs: Sequence[str]) -> np.ndarray:
+        """P(clickbait) from scikit-learn itself, for feature texts ``docs``."""
+        return self.clf.predict_proba(self.transform(docs))[:, 1]
+
+    def export(self, threshold: float, metadata: dict) -> Model:
+        coef = self.clf.coef_[0].astype(np.float64)
+        blocks, offset = [], 0
+        for analyzer, vec in self.vecs:
+            vocab = vec.vocabulary_
+            terms = [""] * len(vocab)
+            for term, col in vocab.items():
+                terms[col] = term
+            n = len(terms)
+            blocks.append(
+                Block(
+                    analyzer=analyzer,
+                    ngram_range=tuple(vec.ngram_range),
+                    vocabulary=terms,
+                    idf=vec.idf_.astype(np.float64),
+                    coef=coef[offset : offset + n].copy(),
+                    sublinear_tf=bool(vec.sublinear_tf),
+                    token_pattern=vec.token_pattern or TOKEN_PATTERN,
+                )
+            )
+            offset += n
+        return Model(
+            blocks=blocks,
+            intercept=float(self.clf.intercept_[0]),
+            threshold=float(threshold),
+            fold_diacritics=self.cfg.fold_diacritics,
+            metadata=metadata,
+        )
+
+
+def _single_threaded():
+    """BLAS with one thread: liblinear's dot products then add up in the same order in the main
+    process and in joblib's workers, so a serial and a parallel run give the same bytes."""
+    return threadpool_limits(limits=1)
+
+
+def _classifier(C: float) -> LogisticRegression:
+    return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=SEED)
+
+
+def fit(docs: Sequence[str], y: Sequence[int], cfg: Config) -> Fitted:
+    """Fit ``cfg`` on feature texts ``docs`` with labels ``y``."""
+    vecs = vectorizers(cfg)
+    X = sparse.hstack([v.fit_transform(docs) for _, v in vecs], format="csr")
+    with _single_threaded():
+        clf = _classifier(cfg.C).fit(X, np.asarray(y))
+    return Fitted(cfg, vecs, clf)
+
+
+def feature_docs(texts: Sequence[str], fold_diacritics: bool) -> list[str]:
+    return [prepare(t, fold_diacritics)[1] for t in texts]
+
+
+def _fold_job(docs, y, train_idx, test_idx, feature_cfg: Config, Cs: Sequence[float]):
+    """Vectorise one fold once, then fit every C on it: out-of-fold probabilities per C."""
+    vecs = vectorizers(feature_cfg)
+    train_docs = [docs[i] for i in train_idx]
+    test_docs = [docs[i] for i in test_idx]
+    Xtr = sparse.hstack([v.fit_transform(train_docs) for _, v in vecs], format="csr")
+    Xte = sparse.hstack([v.transform(test_docs) for _, v in vecs], format="csr")
+    out = {}
+    with _single_threaded():
+        for C in Cs:
+            clf = _classifier(C).fit(Xtr, y[train_idx])
+            out[C] = clf.predict_proba(Xte)[:, 1]
+    return test_idx, out
+
+
+def cross_validate(
+    texts: Sequence[str],
+    y: Sequence[int],
+    grid: Sequence[Config],
+    folds: int = 5,
+    n_jobs: int = 2,
+    progress: Progress | None = None,
+) -> dict[Config, np.ndarray]:
+    """Stratified k-fold out-of-fold probabilities for every config of ``grid``."""
+    y = np.asarray(y)
+    counts = np.bincount(y, minlength=2)
+    if counts.min() < folds:
+        raise ClickbaitError(f"need at least {folds} rows per class for {folds}-fold cross-validation")
+    splits = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y))
+    feature_groups: dict[Config, list[float]] = {}
+    for cfg in grid:
+        feature_groups.setdefault(replace(cfg, C=0.0), []).append(cfg.C)
+    docs_by_fold = {fold: feature_docs(texts, fold) for fold in {c.fold_diacritics for c in grid}}
+    jobs = [(fc, Cs, tr, te) for fc, Cs in feature_groups.items() for tr, te in splits]
+    total = len(jobs)
+    done = 0
+    oof: dict[Config, np.ndarray] = {cfg: np.zeros(len(y)) for cfg in grid}
+    if progress:
+        progress(0, total, "cross-validation")
+    # Batches of n_jobs so the progress display moves; results are identical to one big batch.
+    with Parallel(n_jobs=n_jobs) as parallel:
+        for start in range(0, total, max(1, n_jobs)):
+            batch = jobs[start : start + max(1, n_jobs)]
+            results = parallel(
+                delayed(_fold_job)(docs_by_fold[fc.fold_diacritics], y, tr, te, fc, Cs) for fc, Cs, tr, te in batch
+            )
+            for (fc, Cs, _, _), (test_idx, probs) in zip(batch, results):
+                for C, p in probs.items():
+                    oof[replace(fc, C=C)][test_idx] = p
+            done += len(batch)
+            if progress:
+                progress(done, total, "cross-validation")
+    return oof
+
+
+@dataclass
+class Report:
+    """What training measured: the chosen config, its CV figures, the candidates, calibration."""
+
+    config: Config
+    threshold: float
+    threshold_rule: str
+    cv: dict  # metrics at the chosen threshold, out of fold, plus per-fold rows
+    candidates: list[dict]
+    calibration: dict
+    rows: dict
+
+    def as_metadata(self) -> dict:
+        return {
+            "config": {**asdict(self.config), "label": self.config.label()},
+            "threshold": self.threshold,
+            "threshold_rule": self.threshold_rule,
+            "cv": self.cv,
+            "candidates": self.candidates,
+            "calibration": self.calibration,
+            "rows": self.rows,
+            "class_weight": "balanced",
+        }
+
+
+def train(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    grid: Sequence[Config] = DEFAULT_GRID,
+    folds: int = 5,
+    target_precision: float | None = None,
+    n_jobs: int = 2,
+    progress: Progress | None = None,
+    extra_metadata: dict | None = None,
+) -> tuple[Model, Report, Fitted]:
+    """Select a config by cross-validated ROC-AUC, choose the threshold on its out-of-fold
+    probabilities, fit it on all the data and export it as a :class:`Model`."""
+    y = np.asarray(labels, dtype=np.int64)
+    oof = cross_validate(texts, y, grid, folds=folds, n_jobs=n_jobs, progress=progress)
+    candidates = []
+    for cfg, p in oof.items():
+        m = metrics.binary(y, p, 0.5)
+        candidates.append({"config": cfg.label(), "roc_auc": m["roc_auc"], "macro_f1@0.5": m["macro_f1"]})
+    # Highest ROC-AUC; ties go to the earlier (simpler) config of the grid.
+    best_i = max(range(len(grid)), key=lambda i: (round(candidates[i]["roc_auc"], 6), -i))
+    best = grid[best_i]
+    p = oof[best]
+    threshold, rule = metrics.choose_threshold(y, p, target_precision)
+    splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y)
+    per_fold = [metrics.binary(y[te], p[te], threshold) for _, te in splits]
+    pooled = metrics.binary(y, p, threshold)
+    cv = {
+        "folds": folds,
+        "pooled": pooled,
+        "per_fold": per_fold,
+        "mean": {k: float(np.mean([f[k] for f in per_fold])) for k in metrics.HEADLINE_METRICS},
+        "std": {k: float(np.std([f[k] for f in per_fold])) for k in metrics.HEADLINE_METRICS},
+    }
+    if progress:
+        progress(0, 1, "final fit")
+    fitted = fit(feature_docs(texts, best.fold_diacritics), y, best)
+    if progress:
+        progress(1, 1, "final fit")
+    report = Report(
+        config=best,
+        threshold=threshold,
+        threshold_rule=rule,
+        cv=cv,
+        candidates=candidates,
+        calibration=metrics.calibration(y, p),
+        rows={"total": int(len(y)), "clickbait": int(y.sum()), "nonclickbait": int(len(y) - y.sum())},
+    )
+    metadata = report.as_metadata()
+    metadata["data_sha256"] = data_digest(texts, labels)
+    metadata.update(extra_metadata or {})
+    model = fitted.export(threshold, metadata)
+    return model, report, fitted
+
+
+def data_digest(texts: Sequence[str], labels: Sequence[int]) -> str:
+    h = hashlib.sha256()
+    for t, l in zip(texts, labels):
+        h.update(f"{int(l)}\t{t}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def parse_grid(spec: str) -> tuple[Config, ...]:
+    """``default`` (the full grid) or ``quick`` (one config, no search)."""
+    if spec == "default":
+        return DEFAULT_GRID
+    if spec == "quick":
+        return QUICK_GRID
+    raise ClickbaitError(f"unknown grid {spec!r} (default or quick)")
