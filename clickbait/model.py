@@ -44,7 +44,7 @@ from clickbait.text import prepare
 FORMAT_VERSION = 1
 MODEL_FILENAME = "clickbait.npz"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_WORD_CACHE_LIMIT = 200_000  # entries; the cache is cleared when full, so memory stays flat
+_WORD_CACHE_LIMIT = 50_000  # entries; the cache is cleared when full, so memory stays flat
 
 
 def default_model_path() -> Path:

@@ -15,7 +15,7 @@ import os
 import select
 from typing import Iterator
 
-CHUNK_LINES = 4096
+CHUNK_LINES = 1024
 READ_BYTES = 1 << 20
 
 

@@ -85,12 +85,22 @@ TAGS: tuple[str, ...] = (
 )
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Latin letters with diacritics -> their base letter; combining marks -> removed."""
+    table: dict[int, str | None] = {cp: None for cp in range(0x300, 0x370)}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(cp))
+        if len(base) > 1 and base[0].isascii() and all(unicodedata.combining(c) for c in base[1:]):
+            table[cp] = base[0]
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def strip_diacritics(text: str) -> str:
-    """Remove combining marks: ă â î ș ț -> a a i s t (and likewise for other scripts' accents)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
+    """Remove diacritics from Latin letters: ă â î ș ț -> a a i s t (é -> e, ö -> o, ...)."""
+    return text.translate(_FOLD)
 
 
 def _tag_variants() -> dict[str, str]:

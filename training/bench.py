@@ -1,0 +1,324 @@
+"""`make bench`: quality on real headlines and speed against a scikit-learn + joblib reference.
+
+Every figure is measured in this run, on this machine. Quality figures carry their n and, for
+macro-F1 and ROC-AUC, a 95% bootstrap interval. Speed figures are medians of whole processes and
+are printed as ratios project / reference; nothing here is asserted (the tests check behaviour).
+
+Sections (``python -m training.bench [--only quality|speed] [--quick]``):
+  quality  RoCliCo dev (default model, per source and pooled; cross-source trainer), Stop Clickbait CV
+  speed    cold start, 200k batch, peak memory at 100k and 1M, streaming latency, training time
+Data sets are read from ../shared/datasets/ and skipped, with a message, when absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ROCLICO = SHARED / "datasets" / "roclico-dev"
+STOP = SHARED / "datasets" / "stop-clickbait"
+OUT = ROOT / "bench-out"
+PY = sys.executable
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    say(f"\n{title}")
+    for k, r in enumerate(cells):
+        say("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+        if k == 0:
+            say("  " + "  ".join("-" * w for w in widths))
+
+
+def fmt_ci(x: float, ci: list) -> str:
+    if ci[0] is None:
+        return f"{x:.3f}"
+    return f"{x:.3f} [{ci[0]:.3f}-{ci[1]:.3f}]"
+
+
+def quality_row(name: str, y, p, threshold: float) -> list:
+    from training import metrics
+
+    m = metrics.binary(y, p, threshold)
+    ci = metrics.bootstrap_ci(y, p, threshold)
+    return [name, m["n"], int(np.sum(y)), fmt_ci(m["macro_f1"], ci["macro_f1"]), fmt_ci(m["roc_auc"], ci["roc_auc"]),
+            f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['accuracy']:.3f}"]
+
+
+QUALITY_HEADER = ["set", "n", "clickbait", "macro-F1 [95% CI]", "ROC-AUC [95% CI]", "precision", "recall", "accuracy"]
+
+
+def load_roclico() -> dict[str, tuple[list[str], np.ndarray]] | None:
+    if not ROCLICO.is_dir():
+        return None
+    out = {}
+    for f in sorted(ROCLICO.glob("*.json")):
+        items = json.loads(f.read_text(encoding="utf-8"))
+        out[f.stem] = ([x["title"] for x in items], np.array([x["category"] == "clickbait" for x in items], dtype=np.int64))
+    return out
+
+
+def bench_roclico_default() -> None:
+    from clickbait.errors import ClickbaitError
+    from clickbait.model import Model
+
+    data = load_roclico()
+    if data is None:
+        say(f"\nRoCliCo: {ROCLICO} is absent; skipped")
+        return
+    try:
+        model = Model.load(ROOT / "models" / "clickbait.npz")
+    except ClickbaitError as exc:
+        say(f"\nRoCliCo: {exc}; skipped")
+        return
+    rows, ys, ps = [], [], []
+    for name, (titles, y) in data.items():
+        p = model.probabilities(titles)
+        rows.append(quality_row(name, y, p, model.threshold))
+        ys.append(y)
+        ps.append(p)
+    rows.append(quality_row("pooled", np.concatenate(ys), np.concatenate(ps), model.threshold))
+    table(f"RoCliCo dev, default model (models/clickbait.npz, threshold {model.threshold:.3f}; trained on data/headlines.csv only)",
+          QUALITY_HEADER, rows)
+
+
+def bench_roclico_cross_source(quick: bool) -> None:
+    from training import fit as tfit
+
+    data = load_roclico()
+    if data is None:
+        return
+    names = list(data)
+    rows = []
+    grid = tfit.QUICK_GRID if quick else tfit.DEFAULT_GRID
+    for a in names:
+        for b in names:
+            if a == b:
+                continue
+            model, report, _ = tfit.train(data[a][0], data[a][1], grid=grid)
+            p = model.probabilities(data[b][0])
+            rows.append(quality_row(f"train {a} -> test {b}", data[b][1], p, model.threshold))
+    table("RoCliCo cross-source: the trainer (grid search, threshold from out-of-fold) on one source, tested on the other",
+          QUALITY_HEADER, rows)
+
+
+def load_stop() -> tuple[list[str], np.ndarray] | None:
+    if not STOP.is_dir():
+        return None
+    texts, labels = [], []
+    for name, label in (("clickbait.txt", 1), ("non_clickbait.txt", 0)):
+        for line in (STOP / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(line.strip())
+                labels.append(label)
+    return texts, np.array(labels, dtype=np.int64)
+
+
+def bench_stop_clickbait() -> None:
+    from training import fit as tfit
+    from training import metrics
+
+    data = load_stop()
+    if data is None:
+        say(f"\nStop Clickbait: {STOP} is absent; skipped")
+        return
+    texts, y = data
+    grid = (tfit.Config(features="union", word_ngram=(1, 2), char_ngram=(1, 5), C=8.0, fold_diacritics=False),)
+    t0 = time.perf_counter()
+    oof = tfit.cross_validate(texts, y, grid, folds=5)[grid[0]]
+    secs = time.perf_counter() - t0
+    rows = [quality_row("5-fold CV, threshold 0.5", y, oof, 0.5)]
+    thr, _ = metrics.choose_threshold(y, oof)
+    table(f"Stop Clickbait (English, {len(y)} headlines): the trainer's {grid[0].label()}, stratified 5-fold CV "
+          f"({secs:.0f} s); published baseline: accuracy 0.93 (SVM, 10-fold)", QUALITY_HEADER, rows)
+    say(f"  (max-macro-F1 threshold on these out-of-fold probabilities would be {thr:.3f})")
+
+
+# ----------------------------------------------------------------------------------------------- speed
+REF_SCRIPT = r'''
+import json, sys
+import joblib
+pipe = joblib.load(sys.argv[1])
+lines = sys.argv[2:] if len(sys.argv) > 2 else sys.stdin.read().split("\n")
+if lines and lines[-1] == "" and len(sys.argv) <= 2:
+    lines.pop()
+probs = pipe.predict_proba(lines)[:, 1]
+out = sys.stdout
+for h, p in zip(lines, probs):
+    out.write(json.dumps({"headline": h, "probability": float(p), "clickbait": bool(p >= 0.5)}, ensure_ascii=False) + "\n")
+'''
+
+
+def build_reference(model_settings: dict, texts: list[str], labels: list[int], path: Path) -> None:
+    """A plain scikit-learn pipeline with the default model's settings, saved with joblib."""
+    import joblib
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+
+    cfg = model_settings
+    parts = []
+    if cfg["features"] in ("word", "union"):
+        parts.append(("word", TfidfVectorizer(analyzer="word", ngram_range=tuple(cfg["word_ngram"]), sublinear_tf=True, min_df=cfg["min_df"])))
+    if cfg["features"] in ("char", "union"):
+        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg["char_ngram"]), sublinear_tf=True, min_df=cfg["min_df"])))
+    pipe = make_pipeline(FeatureUnion(parts), LogisticRegression(C=cfg["C"], class_weight="balanced", solver="liblinear"))
+    pipe.fit(texts, labels)
+    joblib.dump(pipe, path)
+
+
+def run(cmd: list[str], stdin_path: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one whole process; output to /dev/null."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        secs = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[:4])}… failed ({proc.returncode}): {err.strip()[-300:]}")
+        return secs, usage.ru_maxrss // 1024
+    finally:
+        if stdin_path:
+            stdin.close()
+
+
+def median_run(cmd, reps: int, stdin_path=None, env=None) -> tuple[float, int]:
+    results = [run(cmd, stdin_path, env) for _ in range(reps)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def headline_file(texts: list[str], n: int, path: Path) -> Path:
+    rng = random.Random(0)
+    with open(path, "w", encoding="utf-8") as fh:
+        for _ in range(n):
+            fh.write(texts[rng.randrange(len(texts))] + "\n")
+    return path
+
+
+def streaming_latency(cmd: list[str], env: dict, reps: int = 5) -> float:
+    times = []
+    for _ in range(reps):
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        proc.stdin.write(b"Warm-up headline\n")
+        proc.stdin.flush()
+        proc.stdout.readline()  # the program has started and loaded its model
+        t0 = time.perf_counter()
+        proc.stdin.write("Ce a urmat te va lăsa fără cuvinte\n".encode())
+        proc.stdin.flush()
+        proc.stdout.readline()
+        times.append(time.perf_counter() - t0)
+        proc.stdin.close()
+        proc.wait()
+    return statistics.median(times)
+
+
+def bench_speed(quick: bool) -> None:
+    from clickbait.model import Model
+    from training import data as tdata
+
+    OUT.mkdir(exist_ok=True)
+    model_path = ROOT / "models" / "clickbait.npz"
+    if not model_path.exists():
+        say("\nspeed: models/clickbait.npz is absent (run `make train`); skipped")
+        return
+    model = Model.load(model_path)
+    ds = tdata.load([ROOT / "data" / "headlines.csv"])
+    ref_path = OUT / "reference.joblib"
+    build_reference(model.metadata["config"], ds.texts, ds.labels, ref_path)
+    ref_script = OUT / "reference_score.py"
+    ref_script.write_text(REF_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "CLICKBAIT_MODEL": str(model_path)}
+    clickbait = [PY, "-m", "clickbait", "score", "--format", "jsonl"]
+    reference = [PY, str(ref_script), str(ref_path)]
+    reps = 3 if quick else 7
+    one = "Ce a urmat te va lăsa fără cuvinte"
+    rows = []
+
+    c_p, _ = median_run(clickbait + [one], reps, env=env)
+    c_r, _ = median_run(reference + [one], reps, env=env)
+    c_py, _ = median_run([PY, "-c", "pass"], reps)
+    c_np, _ = median_run([PY, "-c", "import numpy"], reps)
+    rows.append(["cold start, one headline (s)", f"{c_p:.3f}", f"{c_r:.3f}", f"{c_p / c_r:.2f}", "<= 0.3"])
+
+    n_batch = 50_000 if quick else 200_000
+    batch = headline_file(ds.texts, n_batch, OUT / f"batch_{n_batch}.txt")
+    b_p, _ = median_run(clickbait, 3, stdin_path=batch, env=env)
+    b_r, _ = median_run(reference, 3, stdin_path=batch, env=env)
+    rows.append([f"batch {n_batch:,} headlines, jsonl (s)", f"{b_p:.2f}", f"{b_r:.2f}", f"{b_p / b_r:.2f}", "<= 1.0"])
+    rows.append(["  headlines per second", f"{n_batch / b_p:,.0f}", f"{n_batch / b_r:,.0f}", "", ""])
+
+    sizes = (100_000, 1_000_000) if not quick else (20_000, 100_000)
+    mem = {}
+    for n in sizes:
+        f = headline_file(ds.texts, n, OUT / f"mem_{n}.txt")
+        _, rss_p = run(clickbait, stdin_path=f, env=env)
+        _, rss_r = run(reference, stdin_path=f, env=env) if n <= 100_000 or not quick else (0, 0)
+        mem[n] = (rss_p, rss_r)
+        rows.append([f"peak memory, {n:,} headlines (MB)", f"{rss_p}", f"{rss_r}", f"{rss_p / rss_r:.2f}" if rss_r else "", "<= 150 MB, flat"])
+
+    lat = streaming_latency(clickbait, env)
+    rows.append(["streaming: line in -> result out (s)", f"{lat:.4f}", "n/a (reads to EOF)", "", "< 1 s"])
+    table(f"Speed: project vs scikit-learn + joblib reference (same settings: {model.metadata['config']['label']}); "
+          f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}; "
+          f"bare interpreter {c_py:.3f} s, interpreter + numpy {c_np:.3f} s",
+          ["measure", "project", "reference", "ratio", "target"], rows)
+
+    # Training time and peak memory, whole `clickbait train` processes.
+    trows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        secs, rss = run([PY, "-m", "clickbait", "train", str(ROOT / "data" / "headlines.csv"), "--out", f"{tmp}/m.npz"], env=env)
+        trows.append([f"data/headlines.csv ({len(ds.texts)} rows, default grid)", f"{secs:.1f}", rss])
+        stop = load_stop()
+        if stop is None:
+            trows.append(["Stop Clickbait: absent, skipped", "", ""])
+        else:
+            import csv
+
+            csv_path = Path(tmp) / "stop.csv"
+            with open(csv_path, "w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(["headline", "label"])
+                w.writerows(zip(stop[0], stop[1].tolist()))
+            secs, rss = run([PY, "-m", "clickbait", "train", str(csv_path), "--out", f"{tmp}/s.npz", "--grid", "quick"], env=env)
+            trows.append([f"Stop Clickbait ({len(stop[0])} rows, quick grid: one config)", f"{secs:.1f}", rss])
+    table("Training, whole process", ["data", "seconds", "peak MB"], trows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", choices=["quality", "speed"])
+    ap.add_argument("--quick", action="store_true", help="smaller inputs and fewer repetitions")
+    args = ap.parse_args(argv)
+    say(f"clickbait bench, {time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores")
+    if args.only in (None, "quality"):
+        bench_roclico_default()
+        bench_roclico_cross_source(args.quick)
+        bench_stop_clickbait()
+    if args.only in (None, "speed"):
+        bench_speed(args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
