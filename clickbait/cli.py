@@ -63,10 +63,17 @@ ModelOpt = Annotated[
 ]
 
 
+class _ReaderGone(Exception):
+    """stdout's reader went away (`| head`). Not an OSError, so typer does not turn it into status 1."""
+
+
 def _out(text: str) -> None:
     if text:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise _ReaderGone from None
 
 
 def _warn(message: str) -> None:
@@ -359,8 +366,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     hook = sys.excepthook
     try:
         try:
-            app(args=argv, prog_name="clickbait", standalone_mode=False)
-            code = 0
+            # Without standalone mode typer returns an exit status instead of exiting (130 for Ctrl-C).
+            rv = app(args=argv, prog_name="clickbait", standalone_mode=False)
+            code = rv if isinstance(rv, int) else 0
         finally:
             sys.excepthook = hook
             sys.stdout.flush()
@@ -379,7 +387,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("\n")
         code = 130
-    except BrokenPipeError:
+    except (BrokenPipeError, _ReaderGone):
         _quiet_stdout()
         code = 0
     except MemoryError:

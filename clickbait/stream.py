@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 from typing import Iterator
 
 CHUNK_LINES = 1024
+_CELL_SPACES = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 READ_BYTES = 1 << 20
 
 
@@ -79,6 +81,9 @@ class LineReader:
         return [line[:-1] if line.endswith("\r") else line for line in out]
 
 
+_LINE_BREAKERS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
+
+
 def tsv_cell(value: object) -> str:
     """A TSV cell: None is empty, booleans are true/false, tabs and line breaks become spaces."""
     if value is None:
@@ -90,8 +95,8 @@ def tsv_cell(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     text = str(value)
-    if "\t" in text or "\r" in text or "\n" in text:
-        text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    if not text.isprintable():
+        text = _CELL_SPACES.sub(" ", text)
     return text
 
 
@@ -101,7 +106,12 @@ def format_records(records: list[dict], fmt: str, columns: list[str]) -> str:
         return ""
     if fmt == "jsonl":
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-        return "\n".join(dumps(r) for r in records) + "\n"
+        text = "\n".join(dumps(r) for r in records) + "\n"
+        # Characters some readers take for line ends stay escaped, so one record is one line for all.
+        for ch, esc in _LINE_BREAKERS:
+            if ch in text:
+                text = text.replace(ch, esc)
+        return text
     if fmt == "tsv":
         return "\n".join("\t".join(tsv_cell(r.get(c)) for c in columns) for r in records) + "\n"
     raise ValueError(fmt)

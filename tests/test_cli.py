@@ -12,7 +12,7 @@ from tests.conftest import ROOT, run_cli
 
 
 def jsonl(out: bytes) -> list[dict]:
-    return [json.loads(l) for l in out.decode("utf-8").splitlines()]
+    return [json.loads(l) for l in out.decode("utf-8").split("\n") if l]
 
 
 def test_score_arguments_jsonl(cli, trained):
