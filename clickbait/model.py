@@ -166,14 +166,15 @@ class Model:
     intercept: float
     threshold: float = 0.5
     fold_diacritics: bool = False
+    markers: bool = False
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
 
     # -- scoring --------------------------------------------------------------------------------
     def prepare(self, texts: Iterable[str]) -> tuple[list[str | None], list[str]]:
         """Rail tags and feature texts of ``texts`` (see :func:`clickbait.text.prepare`)."""
-        fold = self.fold_diacritics
-        pairs = [prepare(t, fold) for t in texts]
+        fold, markers = self.fold_diacritics, self.markers
+        pairs = [prepare(t, fold, markers) for t in texts]
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -215,7 +216,7 @@ class Model:
 
         The contributions plus the intercept sum to the logit.
         """
-        tag, doc = prepare(text, self.fold_diacritics)
+        tag, doc = prepare(text, self.fold_diacritics, self.markers)
         terms = []
         for block in self.blocks:
             rows, cols, values = block.weights([doc])
@@ -272,7 +273,7 @@ class Model:
             "created": created,
             "rows": meta.get("rows"),
             "features": [f"{b.analyzer} {b.ngram_range[0]}-{b.ngram_range[1]} ({len(b.vocabulary)} terms)" for b in self.blocks],
-            "settings": {**(meta.get("config") or {}), "fold_diacritics": self.fold_diacritics},
+            "settings": {**(meta.get("config") or {}), "fold_diacritics": self.fold_diacritics, "markers": self.markers},
             "threshold": self.threshold,
             "threshold_rule": meta.get("threshold_rule"),
             "vocabulary_size": self.n_features,
@@ -291,7 +292,11 @@ class Model:
 
     # -- file format ----------------------------------------------------------------------------
     def settings(self) -> dict:
-        return {"fold_diacritics": self.fold_diacritics, "blocks": [b.settings() for b in self.blocks]}
+        return {
+            "fold_diacritics": self.fold_diacritics,
+            "markers": self.markers,
+            "blocks": [b.settings() for b in self.blocks],
+        }
 
     def _arrays(self) -> dict[str, np.ndarray]:
         arrays = {
@@ -434,6 +439,7 @@ class Model:
                 intercept=float(intercept[0]),
                 threshold=threshold_value,
                 fold_diacritics=bool(settings.get("fold_diacritics", False)),
+                markers=bool(settings.get("markers", False)),
                 metadata=metadata,
                 path=path,
             )

@@ -82,6 +82,9 @@ TAGS: tuple[str, ...] = (
     "INTERVIU",
     "ANALIZĂ",
     "OPINIE",
+    "REPORTAJ",
+    "PORTRET",
+    "INVESTIGAȚIE",
 )
 
 
@@ -137,17 +140,33 @@ def split_tag(text: str) -> tuple[str | None, str]:
     return _TAG_VARIANTS[match.group("tag")], text[match.end():]
 
 
-def prepare(text: str, fold_diacritics: bool = False) -> tuple[str | None, str]:
+# Structure markers: clickbait withholds at sentence starts ("... . Ce au discutat") and in questions,
+# which bag-of-words features cannot see. Marker words make position visible to word n-grams:
+# "xxs ce" is a sentence-initial "ce", unlike "după ce"; "xxcolon" is an answer that follows.
+MARKERS = ("xxbos", "xxeos", "xxs", "xxq", "xxcolon")
+_SENTENCE_END = re.compile(r"([.!?]+)\s+(?=\S)")
+
+
+def mark_structure(body: str) -> str:
+    """Add structure marker words to a lower-cased feature text (see MARKERS)."""
+    body = _SENTENCE_END.sub(r"\1 xxs ", body)
+    body = body.replace("?", "? xxq ").replace(":", ": xxcolon ")
+    return _SPACES.sub(" ", f"xxbos {body} xxeos")
+
+
+def prepare(text: str, fold_diacritics: bool = False, markers: bool = False) -> tuple[str | None, str]:
     """(rail tag, feature text) of a headline. The feature text is what the vectoriser sees:
-    the first MAX_CHARS characters, normalised, tag removed, lower-cased (and, if the model was
-    trained so, without diacritics)."""
+    the first MAX_CHARS characters, normalised, tag removed, lower-cased (and, as the model was
+    trained: without diacritics, with structure markers). A blank text gives an empty feature text."""
     tag, body = split_tag(normalize(text[:MAX_CHARS]))
     body = body.lower()
     if fold_diacritics:
         body = strip_diacritics(body)
+    if markers and body:
+        body = mark_structure(body)
     return tag, body
 
 
-def feature_text(text: str, fold_diacritics: bool = False) -> str:
+def feature_text(text: str, fold_diacritics: bool = False, markers: bool = False) -> str:
     """The string the vectoriser sees for ``text`` (see :func:`prepare`)."""
-    return prepare(text, fold_diacritics)[1]
+    return prepare(text, fold_diacritics, markers)[1]

@@ -10,18 +10,18 @@ from training import fit as tfit
 
 def test_numpy_scorer_equals_sklearn_on_every_training_headline(trained):
     model, fitted = trained.model, trained.fitted
-    docs = tfit.feature_docs(trained.texts, fitted.cfg.fold_diacritics)
+    docs = tfit.feature_docs(trained.texts, fitted.cfg.fold_diacritics, fitted.cfg.markers)
     expected = fitted.predict_proba(docs)
     got = model.probabilities(trained.texts)
     assert len(got) == len(trained.texts) > 1000
     assert np.max(np.abs(got - expected)) < 1e-9
 
 
-@pytest.mark.parametrize("features", ["word", "char"])
-def test_equality_holds_for_each_feature_kind(trained, features):
-    cfg = tfit.Config(features=features, word_ngram=(1, 3), char_ngram=(1, 4), fold_diacritics=False, min_df=1)
+@pytest.mark.parametrize("features, markers", [("word", False), ("char", True), ("union", False)])
+def test_equality_holds_for_each_feature_kind(trained, features, markers):
+    cfg = tfit.Config(features=features, word_ngram=(1, 3), char_ngram=(1, 4), fold_diacritics=False, markers=markers, min_df=1)
     texts, labels = trained.texts[:600], trained.labels[:600]
-    docs = tfit.feature_docs(texts, False)
+    docs = tfit.feature_docs(texts, False, markers)
     fitted = tfit.fit(docs, labels, cfg)
     model = fitted.export(0.5, {})
     probe = texts + ["", "x", "Un titlu nou, nevăzut: ce a urmat?", "a b c d e f g"]

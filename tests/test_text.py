@@ -2,7 +2,7 @@
 
 import pytest
 
-from clickbait.text import MAX_CHARS, feature_text, normalize, prepare, split_tag
+from clickbait.text import MAX_CHARS, feature_text, mark_structure, normalize, prepare, split_tag
 
 
 def test_cedilla_letters_fold_to_comma_below():
@@ -81,3 +81,12 @@ def test_feature_text_same_for_both_diacritic_styles():
 def test_feature_text_bounded_prefix():
     long = "a " * (MAX_CHARS * 10)
     assert len(feature_text(long)) <= MAX_CHARS
+
+
+def test_structure_markers():
+    assert mark_structure("liderii s-au întâlnit. ce au discutat") == "xxbos liderii s-au întâlnit. xxs ce au discutat xxeos"
+    assert mark_structure("cine a câștigat? ce a decis ccr: legea rămâne") == (
+        "xxbos cine a câștigat? xxq xxs ce a decis ccr: xxcolon legea rămâne xxeos"
+    )
+    assert mark_structure("pib crește cu 3.5% în 2027") == "xxbos pib crește cu 3.5% în 2027 xxeos"
+    assert prepare("   ", markers=True) == (None, "")

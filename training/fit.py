@@ -40,6 +40,7 @@ class Config:
     char_ngram: tuple[int, int] = (2, 5)
     C: float = 4.0
     fold_diacritics: bool = True
+    markers: bool = True
     min_df: int = 2
 
     def label(self) -> str:
@@ -50,22 +51,23 @@ class Config:
             parts.append(f"c{self.char_ngram[0]}-{self.char_ngram[1]}")
         parts.append(f"C={self.C:g}")
         parts.append("fold" if self.fold_diacritics else "diacritics")
+        if self.markers:
+            parts.append("markers")
         return " ".join(parts)
 
 
-# The grid `clickbait train` searches by default: feature kinds x n-gram ranges x C x diacritics.
+# The grid `clickbait train` searches by default: feature kinds x n-gram ranges x structure markers x C.
+# Diacritics are always folded (many sites write without them); markers are compared on every kind.
 DEFAULT_GRID: tuple[Config, ...] = tuple(
-    Config(features=f, word_ngram=w, char_ngram=c, C=C, fold_diacritics=fold)
+    Config(features=f, word_ngram=w, char_ngram=c, C=C, markers=markers)
     for f, w, c in (
-        ("word", (1, 2), (2, 5)),
         ("word", (1, 3), (2, 5)),
         ("char", (1, 2), (2, 5)),
-        ("char", (1, 2), (1, 4)),
         ("union", (1, 2), (2, 5)),
         ("union", (1, 3), (1, 5)),
     )
+    for markers in (False, True)
     for C in (1.0, 4.0, 16.0)
-    for fold in (True,)
 )
 QUICK_GRID: tuple[Config, ...] = (Config(),)
 
@@ -122,6 +124,7 @@ class Fitted:
             intercept=float(self.clf.intercept_[0]),
             threshold=float(threshold),
             fold_diacritics=self.cfg.fold_diacritics,
+            markers=self.cfg.markers,
             metadata=metadata,
         )
 
@@ -145,8 +148,8 @@ def fit(docs: Sequence[str], y: Sequence[int], cfg: Config) -> Fitted:
     return Fitted(cfg, vecs, clf)
 
 
-def feature_docs(texts: Sequence[str], fold_diacritics: bool) -> list[str]:
-    return [prepare(t, fold_diacritics)[1] for t in texts]
+def feature_docs(texts: Sequence[str], fold_diacritics: bool, markers: bool = False) -> list[str]:
+    return [prepare(t, fold_diacritics, markers)[1] for t in texts]
 
 
 def _fold_job(docs, y, train_idx, test_idx, feature_cfg: Config, Cs: Sequence[float]):
@@ -181,7 +184,7 @@ def cross_validate(
     feature_groups: dict[Config, list[float]] = {}
     for cfg in grid:
         feature_groups.setdefault(replace(cfg, C=0.0), []).append(cfg.C)
-    docs_by_fold = {fold: feature_docs(texts, fold) for fold in {c.fold_diacritics for c in grid}}
+    docs_by_text = {key: feature_docs(texts, *key) for key in {(c.fold_diacritics, c.markers) for c in grid}}
     jobs = [(fc, Cs, tr, te) for fc, Cs in feature_groups.items() for tr, te in splits]
     total = len(jobs)
     done = 0
@@ -193,7 +196,7 @@ def cross_validate(
         for start in range(0, total, max(1, n_jobs)):
             batch = jobs[start : start + max(1, n_jobs)]
             results = parallel(
-                delayed(_fold_job)(docs_by_fold[fc.fold_diacritics], y, tr, te, fc, Cs) for fc, Cs, tr, te in batch
+                delayed(_fold_job)(docs_by_text[fc.fold_diacritics, fc.markers], y, tr, te, fc, Cs) for fc, Cs, tr, te in batch
             )
             for (fc, Cs, _, _), (test_idx, probs) in zip(batch, results):
                 for C, p in probs.items():
@@ -264,7 +267,7 @@ def train(
     }
     if progress:
         progress(0, 1, "final fit")
-    fitted = fit(feature_docs(texts, best.fold_diacritics), y, best)
+    fitted = fit(feature_docs(texts, best.fold_diacritics, best.markers), y, best)
     if progress:
         progress(1, 1, "final fit")
     report = Report(
