@@ -85,10 +85,20 @@ def train_report(report, out, model) -> None:
         f"at threshold {report.threshold:.3f}", rows))
     _out.print(f"threshold {report.threshold:.4f} ({report.threshold_rule}); "
                f"Brier score {report.calibration['brier']:.4f}; class weights: balanced")
+    _out.print(reliability_table(report.calibration["bins"]))
     r = report.rows
     _out.print(f"rows: {r['total']} ({r['clickbait']} clickbait, {r['nonclickbait']} not); "
                f"features: {model.n_features}; {len(report.candidates)} candidate(s) compared")
     _out.print(f"model written to {out}")
+
+
+def reliability_table(bins: list[dict]) -> Table:
+    t = Table(title="reliability of out-of-fold probabilities (ten bins)", title_justify="left")
+    for c in ("bin", "n", "mean predicted", "observed rate"):
+        t.add_column(c, justify="right")
+    for b in bins:
+        t.add_row(b["bin"], str(b["n"]), _p(b["predicted"]), _p(b["observed"]))
+    return t
 
 
 def extract_table(records: list[dict], columns: list[str]) -> None:
@@ -183,6 +193,8 @@ def info_report(card: dict) -> None:
     if card.get("brier") is not None:
         t.add_row("Brier score (out of fold)", f"{card['brier']:.4f}")
     _out.print(t)
+    if card.get("calibration"):
+        _out.print(reliability_table(card["calibration"]))
     for title, key in (("strongest clickbait n-grams", "top_clickbait"), ("strongest non-clickbait n-grams", "top_nonclickbait")):
         tt = Table(title=title, title_justify="left")
         tt.add_column("n-gram")

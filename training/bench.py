@@ -185,27 +185,37 @@ def build_reference(model_settings: dict, texts: list[str], labels: list[int], p
     joblib.dump(pipe, path)
 
 
-def run(cmd: list[str], stdin_path: Path | None = None, env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of one whole process; output to /dev/null."""
-    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    try:
+# Peak memory is read from wait4() in a small launcher: a child forked straight from this (large)
+# process would report this process's high-water mark, not its own.
+_LAUNCHER = (
+    "import os, sys\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    os.execvp(sys.argv[1], sys.argv[1:])\n"
+    "_, status, ru = os.wait4(pid, 0)\n"
+    "sys.stderr.write(f'\\nMAXRSS_KB {ru.ru_maxrss}\\n')\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
+def run(cmd: list[str], stdin_path: Path | None = None, env: dict | None = None, memory: bool = False) -> tuple[float, int]:
+    """Wall seconds and (with ``memory``) peak RSS in MB of one whole process; output to /dev/null."""
+    full = [PY, "-c", _LAUNCHER, *cmd] if memory else cmd
+    with open(stdin_path, "rb") if stdin_path else open(os.devnull, "rb") as stdin:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(full, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         secs = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd[:4])}… failed ({proc.returncode}): {err.strip()[-300:]}")
-        return secs, usage.ru_maxrss // 1024
-    finally:
-        if stdin_path:
-            stdin.close()
+    err = proc.stderr.decode(errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])}… failed ({proc.returncode}): {err.strip()[-300:]}")
+    rss = 0
+    if memory:
+        rss = int(err.rsplit("MAXRSS_KB", 1)[1].split()[0]) // 1024
+    return secs, rss
 
 
-def median_run(cmd, reps: int, stdin_path=None, env=None) -> tuple[float, int]:
-    results = [run(cmd, stdin_path, env) for _ in range(reps)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+def median_run(cmd, reps: int, stdin_path=None, env=None) -> float:
+    return statistics.median(run(cmd, stdin_path, env)[0] for _ in range(reps))
 
 
 def headline_file(texts: list[str], n: int, path: Path) -> Path:
@@ -255,16 +265,16 @@ def bench_speed(quick: bool) -> None:
     one = "Ce a urmat te va lăsa fără cuvinte"
     rows = []
 
-    c_p, _ = median_run(clickbait + [one], reps, env=env)
-    c_r, _ = median_run(reference + [one], reps, env=env)
-    c_py, _ = median_run([PY, "-c", "pass"], reps)
-    c_np, _ = median_run([PY, "-c", "import numpy"], reps)
+    c_p = median_run(clickbait + [one], reps, env=env)
+    c_r = median_run(reference + [one], reps, env=env)
+    c_py = median_run([PY, "-c", "pass"], reps)
+    c_np = median_run([PY, "-c", "import numpy"], reps)
     rows.append(["cold start, one headline (s)", f"{c_p:.3f}", f"{c_r:.3f}", f"{c_p / c_r:.2f}", "<= 0.3"])
 
     n_batch = 50_000 if quick else 200_000
     batch = headline_file(ds.texts, n_batch, OUT / f"batch_{n_batch}.txt")
-    b_p, _ = median_run(clickbait, 3, stdin_path=batch, env=env)
-    b_r, _ = median_run(reference, 3, stdin_path=batch, env=env)
+    b_p = median_run(clickbait, 3, stdin_path=batch, env=env)
+    b_r = median_run(reference, 3, stdin_path=batch, env=env)
     rows.append([f"batch {n_batch:,} headlines, jsonl (s)", f"{b_p:.2f}", f"{b_r:.2f}", f"{b_p / b_r:.2f}", "<= 1.0"])
     rows.append(["  headlines per second", f"{n_batch / b_p:,.0f}", f"{n_batch / b_r:,.0f}", "", ""])
 
@@ -272,9 +282,9 @@ def bench_speed(quick: bool) -> None:
     mem = {}
     for n in sizes:
         f = headline_file(ds.texts, n, OUT / f"mem_{n}.txt")
-        _, rss_p = run(clickbait, stdin_path=f, env=env)
+        _, rss_p = run(clickbait, stdin_path=f, env=env, memory=True)
         # The reference holds all its input and features in memory; it is run at the smaller size only.
-        _, rss_r = run(reference, stdin_path=f, env=env) if n == sizes[0] else (0, 0)
+        _, rss_r = run(reference, stdin_path=f, env=env, memory=True) if n == sizes[0] else (0, 0)
         mem[n] = (rss_p, rss_r)
         rows.append([f"peak memory, {n:,} headlines (MB)", f"{rss_p}", f"{rss_r}" if rss_r else "not run",
                      f"{rss_p / rss_r:.2f}" if rss_r else "", "<= 150 MB, flat"])
@@ -289,7 +299,7 @@ def bench_speed(quick: bool) -> None:
     # Training time and peak memory, whole `clickbait train` processes.
     trows = []
     with tempfile.TemporaryDirectory() as tmp:
-        secs, rss = run([PY, "-m", "clickbait", "train", str(ROOT / "data" / "headlines.csv"), "--out", f"{tmp}/m.npz"], env=env)
+        secs, rss = run([PY, "-m", "clickbait", "train", str(ROOT / "data" / "headlines.csv"), "--out", f"{tmp}/m.npz"], env=env, memory=True)
         trows.append([f"data/headlines.csv ({len(ds.texts)} rows, default grid)", f"{secs:.1f}", rss])
         stop = load_stop()
         if stop is None:
@@ -302,7 +312,7 @@ def bench_speed(quick: bool) -> None:
                 w = csv.writer(fh)
                 w.writerow(["headline", "label"])
                 w.writerows(zip(stop[0], stop[1].tolist()))
-            secs, rss = run([PY, "-m", "clickbait", "train", str(csv_path), "--out", f"{tmp}/s.npz", "--grid", "quick"], env=env)
+            secs, rss = run([PY, "-m", "clickbait", "train", str(csv_path), "--out", f"{tmp}/s.npz", "--grid", "quick"], env=env, memory=True)
             trows.append([f"Stop Clickbait ({len(stop[0])} rows, quick grid: one config)", f"{secs:.1f}", rss])
     table("Training, whole process", ["data", "seconds", "peak MB"], trows)
 
