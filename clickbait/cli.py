@@ -7,6 +7,7 @@ Heavy imports (rich's tables, numpy, scikit-learn) happen inside the commands th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import Enum
@@ -65,6 +66,15 @@ ModelOpt = Annotated[
 
 class _ReaderGone(Exception):
     """stdout's reader went away (`| head`). Not an OSError, so typer does not turn it into status 1."""
+
+
+@contextlib.contextmanager
+def _pipe_guard():
+    """Turn a closed stdout met inside rich or elsewhere into the quiet ending of `| head`."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise _ReaderGone from None
 
 
 def _out(text: str) -> None:
@@ -162,7 +172,8 @@ def score(
         from clickbait import render
 
         for chunk in chunks:
-            render.score_table(records_of(chunk), cut, explain)
+            with _pipe_guard():
+                render.score_table(records_of(chunk), cut, explain)
     else:
         from clickbait.stream import format_records
 
@@ -275,7 +286,8 @@ def extract(
     if form == "table":
         from clickbait import render
 
-        render.extract_table(all_records, columns)
+        with _pipe_guard():
+            render.extract_table(all_records, columns)
 
 
 @app.command(epilog=EPILOG)
