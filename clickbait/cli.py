@@ -79,11 +79,9 @@ def _pipe_guard():
 
 def _out(text: str) -> None:
     if text:
-        try:
+        with _pipe_guard():
             sys.stdout.write(text)
             sys.stdout.flush()
-        except BrokenPipeError:
-            raise _ReaderGone from None
 
 
 def _warn(message: str) -> None:
@@ -308,7 +306,6 @@ def evaluate(
       clickbait evaluate held_out.csv --by source_kind --errors 10
     """
     _check_threshold(threshold)
-    from clickbait import render
     from training import evaluate as tev
 
     m = _load(model)
@@ -318,6 +315,8 @@ def evaluate(
 
         _out(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     else:
+        from clickbait import render
+
         render.evaluate_report(result)
 
 
@@ -332,8 +331,6 @@ def explain(
 
     The contributions (tf-idf value x coefficient) plus the intercept sum to the logit shown.
     """
-    from clickbait import render
-
     m = _load(model)
     result = m.explain(_fix_arg(headline))
     if fmt == ReportFmt.json:
@@ -341,6 +338,8 @@ def explain(
 
         _out(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
     else:
+        from clickbait import render
+
         render.explain_report(result, m, top)
 
 
@@ -350,15 +349,15 @@ def info(
     fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="table or json.")] = ReportFmt.table,
 ) -> None:
     """The model card: format, creation time, training rows, settings, threshold, CV figures, top n-grams."""
-    from clickbait import render
-
     m = _load(model)
-    card = render.model_card(m)
+    card = m.card()
     if fmt == ReportFmt.json:
         import json
 
         _out(json.dumps(card, ensure_ascii=False, indent=1) + "\n")
     else:
+        from clickbait import render
+
         render.info_report(card)
 
 

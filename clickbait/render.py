@@ -175,10 +175,6 @@ def explain_report(result: dict, model, top: int) -> None:
     _out.print(t)
 
 
-def model_card(model) -> dict:
-    return model.card()
-
-
 def info_report(card: dict) -> None:
     t = Table(title=f"model {card['path']}", title_justify="left", show_header=False)
     t.add_column("field")

@@ -18,6 +18,7 @@ from typing import Iterator
 
 CHUNK_LINES = 1024
 _CELL_SPACES = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE_BREAKERS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 READ_BYTES = 1 << 20
 
 
@@ -79,9 +80,6 @@ class LineReader:
             if out[0].startswith("\ufeff"):
                 out[0] = out[0][1:]
         return [line[:-1] if line.endswith("\r") else line for line in out]
-
-
-_LINE_BREAKERS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
 def tsv_cell(value: object) -> str:

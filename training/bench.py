@@ -279,13 +279,11 @@ def bench_speed(quick: bool) -> None:
     rows.append(["  headlines per second", f"{n_batch / b_p:,.0f}", f"{n_batch / b_r:,.0f}", "", ""])
 
     sizes = (100_000, 1_000_000) if not quick else (20_000, 100_000)
-    mem = {}
     for n in sizes:
         f = headline_file(ds.texts, n, OUT / f"mem_{n}.txt")
         _, rss_p = run(clickbait, stdin_path=f, env=env, memory=True)
         # The reference holds all its input and features in memory; it is run at the smaller size only.
         _, rss_r = run(reference, stdin_path=f, env=env, memory=True) if n == sizes[0] else (0, 0)
-        mem[n] = (rss_p, rss_r)
         rows.append([f"peak memory, {n:,} headlines (MB)", f"{rss_p}", f"{rss_r}" if rss_r else "not run",
                      f"{rss_p / rss_r:.2f}" if rss_r else "", "<= 150 MB, flat"])
 
