@@ -37,7 +37,23 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from clickbait import __version__
+
+        _out(f"clickbait {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Score news headlines for clickbait, train models, harvest headlines from saved pages."""
 
 
 class Fmt(str, Enum):
@@ -89,6 +105,43 @@ def _warn(message: str) -> None:
     sys.stderr.flush()
 
 
+def _note(message: str) -> None:
+    sys.stderr.write(f"clickbait: {message}\n")
+    sys.stderr.flush()
+
+
+def _json(obj) -> str:
+    """Strict JSON (RFC 8259): NaN and infinities become null."""
+    import json
+    import math
+
+    def clean(x):
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        return x
+
+    return json.dumps(clean(obj), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+@contextlib.contextmanager
+def _progress(source):
+    """A progress line on stderr while a large input is scored, only when stderr is a terminal and
+    the input is not typed (stdout is untouched). Yields ``tick()``, called after each chunk."""
+    show = (getattr(source, "size", None) is not None or not sys.stdin.isatty()) and sys.stderr.isatty() \
+        and not isinstance(getattr(source, "lines", None), list)
+    if not show:
+        yield lambda: None
+        return
+    from clickbait import render
+
+    with render.line_progress(source.size) as update:
+        yield lambda: update(*source.progress())
+
+
 def _fix_arg(text: str) -> str:
     """Command-line arguments with undecodable bytes come in as surrogates: replace them like stdin's."""
     try:
@@ -115,14 +168,27 @@ def _check_threshold(threshold: Optional[float]) -> None:
         raise typer.BadParameter("must be between 0 and 1", param_hint="--threshold")
 
 
-SCORE_COLUMNS = ["headline", "tag", "probability", "clickbait"]
+SCORE_COLUMNS = ["headline", "tag", "probability", "clickbait", "short", "reason"]
+
+
+def _parse_prior(prior: Optional[str]) -> Optional[float | str]:
+    if prior is None or prior == "auto":
+        return prior
+    try:
+        value = float(prior)
+    except ValueError:
+        raise typer.BadParameter(f"{prior!r} is neither a number nor auto", param_hint="--prior") from None
+    if not 0.0 < value < 1.0:
+        raise typer.BadParameter("must be between 0 and 1 (exclusive), or auto", param_hint="--prior")
+    return value
 
 
 @app.command(epilog=EPILOG)
 def score(
-    headlines: Annotated[Optional[list[str]], typer.Argument(help="Headlines to score; none or - reads one per line from standard input.")] = None,
+    headlines: Annotated[Optional[list[str]], typer.Argument(help="Headlines to score; none or - reads one per line from standard input. A headline that starts with - needs -- before it.")] = None,
     model: ModelOpt = None,
     threshold: Annotated[Optional[float], typer.Option(help="Decision threshold (default: the model's own).")] = None,
+    prior: Annotated[Optional[str], typer.Option(help="The feed's clickbait share P (0 < P < 1): probabilities are moved to it by Bayes' rule and decided at the threshold. auto: estimate P from the input itself (reads the whole input first; one float per line is kept).")] = None,
     fmt: Annotated[Optional[Fmt], typer.Option("--format", "-f", help="table (default on a terminal), jsonl or tsv (default in a pipe).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the three n-grams that weigh most in each decision.")] = False,
     header: Annotated[bool, typer.Option("--header", help="tsv: print a header line first (off by default, so output lines match input lines).")] = False,
@@ -135,63 +201,89 @@ def score(
 
       cat titles.txt | clickbait score --format jsonl
 
-    A blank input line gives a record with no probability, so output lines stay beside input lines.
+      clickbait score -- "-20 de grade în Harghita"      # a headline that starts with -
+
+    Columns: headline, tag, probability, clickbait, short (one or two words: a weak signal), reason (why
+    a line has no probability: blank, no words, tag only). One record per input line, in order.
     Only the first 1,000 characters of a line are scored.
     """
     _check_threshold(threshold)
+    prior_value = _parse_prior(prior)
     form = _resolve_fmt(fmt.value if fmt else None)
+    if header and form != "tsv":
+        raise typer.BadParameter("only applies to --format tsv", param_hint="--header")
+    from clickbait import scoring
+
     m = _load(model)
-    cut = m.threshold if threshold is None else threshold
-    columns = SCORE_COLUMNS + (["top_ngrams"] if explain else [])
-
-    def records_of(chunk: list[str]) -> list[dict]:
-        recs = m.score(chunk, threshold=cut)
-        if explain:
-            for r in recs:
-                terms = m.explain(r["headline"])["terms"][:3] if r["probability"] is not None else []
-                r["top_ngrams"] = [{"ngram": t["ngram"], "contribution": t["contribution"]} for t in terms]
-        return recs
-
-    if form == "tsv" and header:
-        _out("\t".join(columns) + "\n")
     if headlines and headlines != ["-"]:
-        chunks = iter([[_fix_arg(h) for h in headlines]])
-        reader = None
+        source = scoring.ArgumentSource([_fix_arg(h) for h in headlines])
     else:
-        from clickbait.stream import LineReader
-
         if sys.stdin is None:
             raise ClickbaitError("no headlines given and no standard input to read")
         if sys.stdin.isatty():
-            _warn("reading headlines from standard input, one per line (Ctrl-D to end)")
-        reader = LineReader(sys.stdin.fileno())
-        chunks = reader.chunks()
+            sys.stderr.write("Type headlines, one per line (Ctrl-D to end):\n")
+            sys.stderr.flush()
+        source = scoring.StdinSource(sys.stdin.fileno())
+    job = scoring.ScoreJob(m, threshold=threshold, prior=prior_value, explain=explain)
+    if prior_value == "auto":
+        source = job.estimate_prior(source)
+        _note(f"estimated clickbait share {job.prior:.4f} ({job.prior_iterations} EM iterations over {job.prior_n:,} scored lines)")
     if form == "table":
         from clickbait import render
 
-        for chunk in chunks:
-            with _pipe_guard():
-                render.score_table(records_of(chunk), cut, explain)
+        with _pipe_guard(), render.score_rows(job.threshold, explain) as add_rows:
+            for chunk in source.chunks():
+                add_rows(job.records(chunk))
     else:
-        from clickbait.stream import format_records
+        if form == "tsv" and header:
+            _out("\t".join(SCORE_COLUMNS + (["top_ngrams"] if explain else [])) + "\n")
+        with _progress(source) as tick:
+            for chunk in source.chunks():
+                _out(job.format(chunk, form))
+                tick()
+    if source.bad_lines:
+        _warn(f"{source.bad_lines} input line(s) had bytes that are not UTF-8; they were replaced with U+FFFD")
 
-        if explain and form == "tsv":
-            for chunk in chunks:
-                recs = records_of(chunk)
-                for r in recs:
-                    r["top_ngrams"] = " ".join(f"{t['ngram']!r}:{t['contribution']:+.3f}" for t in r["top_ngrams"])
-                _out(format_records(recs, form, columns))
-        else:
-            for chunk in chunks:
-                _out(format_records(records_of(chunk), form, columns))
-    if reader is not None and reader.bad_lines:
-        _warn(f"{reader.bad_lines} input line(s) had bytes that are not UTF-8; they were replaced with U+FFFD")
+
+def _check_out(out: Path) -> None:
+    """Fail before minutes of training, not after: --out must name a file in a folder that exists and
+    that this process may write to."""
+    text = str(out)
+    if not text.strip():
+        raise typer.BadParameter("is empty; name the model file to write, e.g. models/mine.npz", param_hint="--out")
+    if out.is_dir() or text.endswith(("/", os.sep)):
+        raise typer.BadParameter(f"{out} is a folder; name a file inside it, e.g. {out / 'mine.npz'}", param_hint="--out")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ClickbaitError(f"--out {out}: the folder {folder} does not exist (create it first)")
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ClickbaitError(f"--out {out}: cannot write in {folder} ({exc.strerror or exc})") from None
+
+
+def _check_reading_options(delimiter: Optional[str], encoding: str) -> None:
+    import codecs
+
+    if delimiter is not None and delimiter != "\\t" and len(delimiter) != 1:
+        raise typer.BadParameter(f"must be one character (or \\t for tab), got {delimiter!r}", param_hint="--delimiter")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise typer.BadParameter(f"unknown encoding {encoding!r} (for example utf-8, cp1250, latin-1)", param_hint="--encoding") from None
 
 
 @app.command(epilog=EPILOG)
 def train(
-    data: Annotated[list[Path], typer.Argument(help="Labelled files: CSV/TSV (header with headline|title|text and label|category|clickbait), JSON Lines or a JSON array.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model (.npz); written atomically.")],
+    data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled files: CSV/TSV (header with headline|title|text and label|category|clickbait), JSON Lines or a JSON array.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model (.npz); written atomically; its folder must exist.")] = Path("models/clickbait.npz"),
+    dev: Annotated[Optional[list[Path]], typer.Option("--dev", help="Labelled titles of your own outlet: choose the settings and the threshold on them instead of by cross-validation (same formats; repeatable).")] = None,
+    clickbait_files: Annotated[Optional[list[Path]], typer.Option("--clickbait", help="A plain text file of clickbait headlines, one per line (repeatable).")] = None,
+    not_clickbait_files: Annotated[Optional[list[Path]], typer.Option("--not-clickbait", help="A plain text file of non-clickbait headlines, one per line (repeatable).")] = None,
     grid: Annotated[str, typer.Option(help="Model selection grid: default (features x n-grams x C) or quick (one config).")] = "default",
     target_precision: Annotated[Optional[float], typer.Option("--target-precision", help="Choose the threshold for this clickbait precision instead of max macro-F1.")] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2, max=20)] = 5,
@@ -200,22 +292,37 @@ def train(
     encoding: Annotated[str, typer.Option(help="Text encoding of the data files, e.g. cp1250.")] = "utf-8",
     fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="Report as a table or JSON.")] = ReportFmt.table,
 ) -> None:
-    """Train a model: stratified k-fold model selection, threshold choice, then a fit on all rows.
+    """Train a model: model selection (cross-validation, or a --dev file), threshold choice, then a fit on all rows.
 
-    Example:
+    Examples:
 
       clickbait train data/headlines.csv extra.jsonl --out models/clickbait.npz
+
+      clickbait train data/headlines.csv mine.csv --dev held.csv --out models/mine.npz
+
+      clickbait train --clickbait clickbait.txt --not-clickbait non_clickbait.txt --out models/en.npz
     """
     if target_precision is not None and not 0.0 < target_precision <= 1.0:
         raise typer.BadParameter("must be in (0, 1]", param_hint="--target-precision")
-    from clickbait import render
-    from training import data as tdata
+    _check_reading_options(delimiter, encoding)
     from training import fit as tfit
 
-    grid_cfgs = tfit.parse_grid(grid)
-    ds = tdata.load(data, delimiter=delimiter, encoding=encoding)
+    try:
+        grid_cfgs = tfit.parse_grid(grid)
+    except ClickbaitError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--grid") from None
+    if not data and not clickbait_files and not not_clickbait_files:
+        raise typer.BadParameter("give labelled files, or --clickbait and --not-clickbait text files", param_hint="DATA")
+    _check_out(out)
+    from clickbait import render
+    from training import data as tdata
+
+    ds = tdata.load(list(data or []), delimiter=delimiter, encoding=encoding,
+                    plain={1: list(clickbait_files or []), 0: list(not_clickbait_files or [])})
     for w in ds.warnings:
         _warn(w)
+    dev_ds = tdata.load_dev(list(dev), ds, delimiter=delimiter, encoding=encoding) if dev else None
+    files = [p.name for p in (data or [])] + [p.name for p in (clickbait_files or []) + (not_clickbait_files or [])]
     with render.progress() as update:
         model, report, _ = tfit.train(
             ds.texts,
@@ -225,13 +332,12 @@ def train(
             target_precision=target_precision,
             n_jobs=jobs,
             progress=update,
-            extra_metadata={"data_files": [p.name for p in data]},
+            extra_metadata={"data_files": files, **({"dev_files": [p.name for p in dev]} if dev else {})},
+            dev=(dev_ds.texts, dev_ds.labels) if dev_ds else None,
         )
     model.save(out)
     if fmt == ReportFmt.json:
-        import json
-
-        _out(json.dumps({"model": str(out), **model.metadata}, ensure_ascii=False, indent=1) + "\n")
+        _out(_json({"model": str(out), **model.metadata}))
     else:
         render.train_report(report, out, model)
 
@@ -313,7 +419,7 @@ def evaluate(
     if fmt == ReportFmt.json:
         import json
 
-        _out(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+        _out(_json(result))
     else:
         from clickbait import render
 
@@ -336,7 +442,7 @@ def explain(
     if fmt == ReportFmt.json:
         import json
 
-        _out(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+        _out(_json(result))
     else:
         from clickbait import render
 
@@ -354,11 +460,37 @@ def info(
     if fmt == ReportFmt.json:
         import json
 
-        _out(json.dumps(card, ensure_ascii=False, indent=1) + "\n")
+        _out(_json(card))
     else:
         from clickbait import render
 
         render.info_report(card)
+
+
+@app.command(epilog=EPILOG)
+def serve(
+    model: ModelOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8080,
+    workers: Annotated[int, typer.Option(help="Worker processes, each with its own copy of the model.", min=1, max=64)] = 1,
+    token: Annotated[Optional[str], typer.Option(help="Require Authorization: Bearer TOKEN on /v1/* (default: $CLICKBAIT_TOKEN; none if unset).")] = None,
+    allow_origin: Annotated[Optional[str], typer.Option("--allow-origin", help="Let pages from this origin call the API (CORS), e.g. https://cms.example.ro; off by default.")] = None,
+) -> None:
+    """Serve the newsroom page (GET /) and the JSON API (/v1/score, /v1/explain, /v1/extract, /v1/model).
+
+    Examples:
+
+      clickbait serve                                  # http://127.0.0.1:8080/
+
+      CLICKBAIT_TOKEN=s3cret clickbait serve --workers 2 --allow-origin https://cms.example.ro
+
+    Stops cleanly on Ctrl-C or SIGTERM. GET /healthz answers without a token.
+    """
+    if token is None:
+        token = os.environ.get("CLICKBAIT_TOKEN") or None
+    from clickbait.web import server  # starlette and uvicorn: only this command imports them
+
+    server.run(model, host=host, port=port, workers=workers, token=token, allow_origin=allow_origin)
 
 
 def _quiet_stdout() -> None:
@@ -374,6 +506,13 @@ def main(argv: Optional[list[str]] = None) -> None:
     """Entry point: run the app and turn every expected failure into a one-line message and a status."""
     from typer import TyperException
 
+    # Output is UTF-8 whatever the locale says (PYTHONIOENCODING=latin-1 included).
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and (stream.encoding or "").lower().replace("-", "") != "utf8":
+                stream.reconfigure(encoding="utf-8", errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass
     hook = sys.excepthook
     try:
         try:
@@ -403,6 +542,10 @@ def main(argv: Optional[list[str]] = None) -> None:
         code = 0
     except MemoryError:
         sys.stderr.write("clickbait: error: out of memory\n")
+        code = 1
+    except OSError as exc:  # a failed write to stdout (a full disk, a closed device): one line, status 1
+        _quiet_stdout()
+        sys.stderr.write(f"clickbait: error: cannot write output ({exc.strerror or exc})\n")
         code = 1
     sys.exit(code)
 

@@ -34,17 +34,20 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from clickbait.errors import ClickbaitError
-from clickbait.text import prepare
+from clickbait.features import Block, _char_ngrams
+from clickbait.prior import check_prior, model_prior, shift
+from clickbait.text import MARKERS, MAX_CHARS, Prepared, normalize, prepare_many, split_tag, tag_only
 
-FORMAT_VERSION = 1
+_TOKEN_RE = re.compile(r"\w\w+")
+
+FORMAT_VERSION = 2  # 2: per-block `markers` (character blocks never see marker words)
 MODEL_FILENAME = "clickbait.npz"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_WORD_CACHE_LIMIT = 50_000  # entries; the cache is cleared when full, so memory stays flat
 
 
 def default_model_path() -> Path:
@@ -53,109 +56,6 @@ def default_model_path() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parent.parent / "models" / MODEL_FILENAME
-
-
-@dataclass
-class Block:
-    """One TF-IDF feature block: its analyzer settings, vocabulary (column order), idf and coefficients."""
-
-    analyzer: str  # "word" or "char_wb"
-    ngram_range: tuple[int, int]
-    vocabulary: list[str]
-    idf: np.ndarray
-    coef: np.ndarray
-    sublinear_tf: bool = True
-    token_pattern: str = r"(?u)\b\w\w+\b"
-    _index: dict[str, int] | None = field(default=None, repr=False, compare=False)
-    _cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if self.analyzer not in ("word", "char_wb"):
-            raise ClickbaitError(f"unknown analyzer {self.analyzer!r}")
-        self._token_re = re.compile(self.token_pattern)
-
-    @property
-    def index(self) -> dict[str, int]:
-        if self._index is None:
-            self._index = dict(zip(self.vocabulary, range(len(self.vocabulary))))
-        return self._index
-
-    def settings(self) -> dict:
-        return {
-            "analyzer": self.analyzer,
-            "ngram_range": list(self.ngram_range),
-            "sublinear_tf": self.sublinear_tf,
-            "token_pattern": self.token_pattern,
-        }
-
-    # -- analyzers: the same n-grams, in the same multiset, as scikit-learn's ---------------------
-    def ngrams(self, doc: str) -> list[str]:
-        """The n-grams scikit-learn's analyzer yields for ``doc`` (already a feature text)."""
-        lo, hi = self.ngram_range
-        if self.analyzer == "word":
-            tokens = self._token_re.findall(doc)
-            grams = list(tokens) if lo == 1 else []
-            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
-                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-            return grams
-        grams = []
-        for word in doc.split():
-            grams.extend(self._word_char_ngrams(word))
-        return grams
-
-    def _word_char_ngrams(self, word: str) -> list[str]:
-        w = " " + word + " "
-        size = len(w)
-        lo, hi = self.ngram_range
-        out: list[str] = []
-        for n in range(lo, hi + 1):
-            if size <= n:  # a short word is counted once, as scikit-learn does
-                out.append(w)
-                break
-            out.extend([w[i : i + n] for i in range(size - n + 1)])
-        return out
-
-    def ids(self, doc: str) -> list[int]:
-        """Column ids of the in-vocabulary n-grams of ``doc`` (with repeats: they are the counts)."""
-        get = self.index.get
-        if self.analyzer == "word":
-            return [i for i in map(get, self.ngrams(doc)) if i is not None]
-        cache = self._cache
-        out: list[int] = []
-        for word in doc.split():
-            ids = cache.get(word)
-            if ids is None:
-                ids = [i for i in map(get, self._word_char_ngrams(word)) if i is not None]
-                if len(cache) >= _WORD_CACHE_LIMIT:
-                    cache.clear()
-                cache[word] = ids
-            out.extend(ids)
-        return out
-
-    def weights(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sparse l2-normalised tf-idf rows for ``docs`` as (doc index, column, value) triples."""
-        flat: list[int] = []
-        lengths: list[int] = []
-        for doc in docs:
-            ids = self.ids(doc)
-            flat.extend(ids)
-            lengths.append(len(ids))
-        n_docs = len(docs)
-        if not flat:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0)
-        cols = np.asarray(flat, dtype=np.int64)
-        rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-        width = len(self.vocabulary)
-        keys, counts = np.unique(rows * width + cols, return_counts=True)
-        rows, cols = np.divmod(keys, width)
-        tf = counts.astype(np.float64)
-        if self.sublinear_tf:
-            tf = np.log(tf) + 1.0
-        values = tf * self.idf[cols]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n_docs))
-        values = values / norms[rows]
-        return rows, cols, values
 
 
 @dataclass
@@ -170,56 +70,80 @@ class Model:
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
 
+    def __repr__(self) -> str:
+        where = f" from {self.path}" if self.path else ""
+        return (f"<clickbait Model{where}: {', '.join(repr(b) for b in self.blocks)}, "
+                f"threshold {self.threshold:.3f}, prior {self.prior:.3f}>")
+
+    @property
+    def prior(self) -> float:
+        """The clickbait share the model's probabilities assume (0.5 when trained with balanced class
+        weights; else the training rows' share)."""
+        return model_prior(self.metadata)
+
     # -- scoring --------------------------------------------------------------------------------
-    def prepare(self, texts: Iterable[str]) -> tuple[list[str | None], list[str]]:
-        """Rail tags and feature texts of ``texts`` (see :func:`clickbait.text.prepare`)."""
-        fold, markers = self.fold_diacritics, self.markers
-        pairs = [prepare(t, fold, markers) for t in texts]
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+    def prepare(self, texts: Sequence[str]) -> Prepared:
+        """Rail tags and feature texts of ``texts`` (see :func:`clickbait.text.prepare_many`)."""
+        return prepare_many(texts, self.fold_diacritics, self.markers)
 
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """The linear score (log-odds of clickbait) of each text; NaN for a text with no content."""
-        return self._logits(self.prepare(texts)[1])
-
-    def _logits(self, docs: list[str]) -> np.ndarray:
-        out = np.full(len(docs), float(self.intercept))
+    def _logits(self, prep: Prepared, n: int) -> np.ndarray:
+        out = np.full(n, float(self.intercept))
+        counted = False
         for block in self.blocks:
-            rows, cols, values = block.weights(docs)
-            out += np.bincount(rows, weights=values * block.coef[cols], minlength=len(docs))
-        blank = np.fromiter((not d.strip() for d in docs), dtype=bool, count=len(docs))
-        out[blank] = np.nan
+            doc = prep.joined_marked if (block.markers and prep.joined_marked is not None) else prep.joined_plain
+            words = [] if (block.counts_words and not counted) else None
+            out += block.logits(doc, n, words)
+            if words is not None:
+                prep._words, counted = words, True  # the same count as text.count_words, from this pass
+        out[np.asarray(prep.words, dtype=np.int64) == 0] = np.nan
         return out
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """P(clickbait) for each text, the logistic of :meth:`logits`; NaN for a blank text."""
-        return _logistic(self.logits(texts))
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """The linear score (log-odds of clickbait) of each text; NaN for a text with no word to judge."""
+        texts = check_texts(texts)
+        return self._logits(self.prepare(texts), len(texts))
 
-    def score(self, texts: Sequence[str], threshold: float | None = None) -> list[dict]:
-        """One record per text, in order: headline (as given), tag, probability, clickbait.
+    def probabilities(self, texts: Sequence[str], prior: float | None = None) -> np.ndarray:
+        """P(clickbait) for each text, the logistic of :meth:`logits` (moved to ``prior`` when given);
+        NaN for a text with no word to judge."""
+        z = self.logits(texts)
+        if prior is not None:
+            z = z + shift(self.prior, check_prior(prior))
+        return _logistic(z)
 
-        A blank text gets ``probability`` and ``clickbait`` None rather than vanishing.
+    def scored(self, texts: Sequence[str], threshold: float | None = None, prior: float | None = None) -> "Scored":
+        """Columns of the scores of ``texts`` (the fast path behind :meth:`score` and the CLI)."""
+        texts = check_texts(texts)
+        cut = self.threshold if threshold is None else check_threshold(threshold)
+        prep = self.prepare(texts)
+        z = self._logits(prep, len(texts))
+        if prior is not None:
+            z += shift(self.prior, check_prior(prior))
+        return Scored(texts, prep.tags, _logistic(z), cut, prep.words, prep.reasons)
+
+    def score(self, texts: Sequence[str], threshold: float | None = None, prior: float | None = None) -> list[dict]:
+        """One record per text, in order: headline (as given), tag, probability, clickbait, short, reason.
+
+        A text with no word to judge (blank, punctuation or digits only, a single letter, a tag alone)
+        gets ``probability`` and ``clickbait`` None and a ``reason``; a text of one or two words is
+        scored and marked ``short``. ``prior``: the clickbait share of the feed, in (0, 1): the
+        probabilities are moved to it by Bayes' rule (see :mod:`clickbait.prior`), and decided at the
+        model's threshold.
         """
-        texts = list(texts)
-        cut = self.threshold if threshold is None else threshold
-        tags, docs = self.prepare(texts)
-        probs = _logistic(self._logits(docs)).tolist()
-        records = []
-        for text, tag, p in zip(texts, tags, probs):
-            if p != p:  # NaN: a blank line
-                records.append({"headline": text, "tag": tag, "probability": None, "clickbait": None})
-            else:
-                records.append({"headline": text, "tag": tag, "probability": p, "clickbait": p >= cut})
-        return records
+        return self.scored(texts, threshold, prior).records()
 
     def explain(self, text: str) -> dict:
         """The exact terms of the linear score of ``text``: each n-gram's tf-idf value x coefficient.
 
         The contributions plus the intercept sum to the logit.
         """
-        tag, doc = prepare(text, self.fold_diacritics, self.markers)
+        if not isinstance(text, str):
+            raise ClickbaitError(f"explain() takes one headline as a string, not {type(text).__name__}")
+        prep = self.prepare([text])
+        tag, doc, plain = prep.tags[0], prep.marked[0], prep.plain[0]
         terms = []
         for block in self.blocks:
-            rows, cols, values = block.weights([doc])
+            rows, cols, values = block.weights(doc if block.markers else plain, 1)
             for col, value in zip(cols.tolist(), values.tolist()):
                 coef = float(block.coef[col])
                 terms.append(
@@ -233,19 +157,77 @@ class Model:
                 )
         terms.sort(key=lambda t: (-abs(t["contribution"]), t["ngram"]))
         logit = float(self.intercept) + math.fsum(t["contribution"] for t in terms)
-        blank = not doc.strip()
+        blank = prep.words[0] == 0
         prob = None if blank else float(_logistic(np.array([logit]))[0])
+        words, after = self._word_pushes(text, terms, doc, plain)
         return {
             "headline": text,
             "feature_text": doc,
             "tag": tag,
+            "short": 1 <= prep.words[0] <= 2,
+            "reason": prep.reasons[0],
             "intercept": float(self.intercept),
             "logit": None if blank else logit,
             "probability": prob,
             "clickbait": None if prob is None else prob >= self.threshold,
             "threshold": self.threshold,
             "terms": terms,
+            "words": words,
+            "after": after,
         }
+
+    def _word_pushes(self, text: str, terms: list[dict], marked: str, plain: str) -> tuple[list[dict], str]:
+        """The headline's words as written (normalised, tag removed), each with the summed contribution
+        of the n-grams it takes part in (an n-gram seen k times gives each occurrence 1/k of its share)."""
+        line = normalize(text[:MAX_CHARS])
+        if tag_only(line) is not None:
+            return [], ""
+        body = split_tag(line)[1]
+        shown = body.split(" ") if body else []
+        plain_words = plain.split(" ") if plain else []
+        if len(shown) != len(plain_words):
+            return [], body
+        push = [0.0] * len(shown)
+        # token -> the shown word it lies in
+        tok_word: list[int] = []
+        for i, w in enumerate(plain_words):
+            tok_word.extend([i] * len(_TOKEN_RE.findall(w)))
+        by_term = {(t["ngram"], t["analyzer"]): t["contribution"] for t in terms}
+        for block in self.blocks:
+            lo, hi = block.ngram_range
+            if block.analyzer == "word":
+                toks = _TOKEN_RE.findall(marked if block.markers else plain)
+                where: list[int | None] = []
+                j = 0
+                for tok in toks:  # marker words have no place in the headline
+                    if j < len(tok_word) and tok not in MARKERS:
+                        where.append(tok_word[j])
+                        j += 1
+                    else:
+                        where.append(None)
+                occ: dict[str, list[list[int]]] = {}
+                for n in range(lo, hi + 1):
+                    for i in range(len(toks) - n + 1):
+                        gram = " ".join(toks[i : i + n])
+                        if (gram, "word") in by_term:
+                            occ.setdefault(gram, []).append([w for w in where[i : i + n] if w is not None])
+                for gram, places in occ.items():
+                    share = by_term[(gram, "word")] / len(places)
+                    for ws in places:
+                        for w in set(ws):
+                            push[w] += share
+            else:
+                occ_c: dict[str, list[int]] = {}
+                for i, w in enumerate(plain_words):
+                    for gram in _char_ngrams(w, lo, hi):
+                        if (gram, block.analyzer) in by_term:
+                            occ_c.setdefault(gram, []).append(i)
+                for gram, places in occ_c.items():
+                    share = by_term[(gram, block.analyzer)] / len(places)
+                    for w in places:
+                        push[w] += share
+        words = [{"text": w, "before": "" if i == 0 else " ", "push": push[i]} for i, w in enumerate(shown)]
+        return words, ""
 
     def top_terms(self, k: int = 15) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """The k n-grams with the largest positive and the k with the largest negative coefficients."""
@@ -276,6 +258,8 @@ class Model:
             "settings": {**(meta.get("config") or {}), "fold_diacritics": self.fold_diacritics, "markers": self.markers},
             "threshold": self.threshold,
             "threshold_rule": meta.get("threshold_rule"),
+            "prior": self.prior,
+            "max_abs_coef": self.max_abs_coef(),
             "vocabulary_size": self.n_features,
             "class_weight": meta.get("class_weight"),
             "data_sha256": meta.get("data_sha256"),
@@ -285,6 +269,16 @@ class Model:
             "top_clickbait": pos,
             "top_nonclickbait": neg,
         }
+
+    def max_abs_coef(self) -> dict | None:
+        """The n-gram with the largest |coefficient|: one term that decides alone is a warning sign."""
+        best = None
+        for b in self.blocks:
+            if len(b.coef):
+                i = int(np.argmax(np.abs(b.coef)))
+                if best is None or abs(b.coef[i]) > abs(best["coef"]):
+                    best = {"ngram": b.vocabulary[i], "analyzer": b.analyzer, "coef": float(b.coef[i])}
+        return best
 
     @property
     def n_features(self) -> int:
@@ -426,6 +420,8 @@ class Model:
                         coef=coef,
                         sublinear_tf=bool(bs["sublinear_tf"]),
                         token_pattern=str(bs.get("token_pattern", r"(?u)\b\w\w+\b")),
+                        # format 1 fed marker words to every block
+                        markers=bool(bs.get("markers", settings.get("markers", False))),
                     )
                 )
             intercept, threshold = arrays["intercept"], arrays["threshold"]
@@ -450,6 +446,71 @@ class Model:
         except (ValueError, TypeError, UnicodeDecodeError, re.error) as exc:
             raise bad(f"not a clickbait model ({exc})") from None
         return model
+
+
+RECORD_COLUMNS = ("headline", "tag", "probability", "clickbait", "short", "reason")
+
+
+@dataclass
+class Scored:
+    """The scores of a list of texts, as columns: what :meth:`Model.score` turns into records and the
+    CLI writes out without building them. ``probability`` holds NaN where a text has no score."""
+
+    texts: list[str]
+    tags: list[str | None]
+    probability: np.ndarray
+    threshold: float
+    words: list[int]
+    reasons: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def clickbait(self) -> np.ndarray:
+        return self.probability >= self.threshold
+
+    @property
+    def short(self) -> list[bool]:
+        return [1 <= w <= 2 for w in self.words]
+
+    def records(self) -> list[dict]:
+        probs = self.probability.tolist()
+        out = []
+        for text, tag, p, short, reason in zip(self.texts, self.tags, probs, self.short, self.reasons):
+            if p != p:  # NaN: nothing to judge
+                out.append({"headline": text, "tag": tag, "probability": None, "clickbait": None,
+                            "short": short, "reason": reason})
+            else:
+                out.append({"headline": text, "tag": tag, "probability": p, "clickbait": p >= self.threshold,
+                            "short": short, "reason": None})
+        return out
+
+
+def check_texts(texts) -> list[str]:
+    """``texts`` as a list of strings, or a :class:`ClickbaitError` that says what is wrong."""
+    if isinstance(texts, (str, bytes)):
+        raise ClickbaitError(
+            "score() takes a list of headlines, not one string: write model.score([headline])"
+        )
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise ClickbaitError(f"score() takes a list of headlines, not {type(texts).__name__}") from None
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise ClickbaitError(f"headline {i} is {type(t).__name__}, not a string")
+    return texts
+
+
+def check_threshold(threshold) -> float:
+    """A decision threshold as a float in [0, 1], or a :class:`ClickbaitError`."""
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.floating)):
+        raise ClickbaitError(f"threshold must be a number between 0 and 1, not {type(threshold).__name__}")
+    threshold = float(threshold)
+    if not 0.0 <= threshold <= 1.0:
+        raise ClickbaitError(f"threshold must be between 0 and 1, got {threshold:g}")
+    return threshold
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -14,45 +14,92 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_out = Console(highlight=False, soft_wrap=False)
-_err = Console(stderr=True, highlight=False)
+
+class _Console(Console):
+    """rich's Console, except that a reader going away (`| head`) is a BrokenPipeError for the CLI
+    to end quietly with status 0 (rich's own handling exits with status 1)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+_out = _Console(highlight=False, soft_wrap=False)
+_err = _Console(stderr=True, highlight=False)
+
+# Control characters (escape sequences, NUL, ...) and line or paragraph separators are shown as
+# escapes, so no headline or page can drive the terminal.
+_VISIBLE = {cp: f"\\x{cp:02x}" for cp in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0))}
+_VISIBLE.update({0x2028: "\\u2028", 0x2029: "\\u2029", 0x200E: "\\u200e", 0x200F: "\\u200f",
+                 **{cp: f"\\u{cp:04x}" for cp in range(0x202A, 0x202F)}, **{cp: f"\\u{cp:04x}" for cp in range(0x2066, 0x206A)}})
+
+
+def visible(value) -> Text:
+    """A cell for people: the value as plain text (never rich markup), control characters made visible."""
+    text = "" if value is None else str(value)
+    if not text.isprintable():
+        text = text.translate(_VISIBLE)
+    return Text(text)
 
 
 def _p(x) -> str:
     return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
 
-def score_table(records: list[dict], threshold: float, explain: bool = False) -> None:
-    table = Table(title=f"threshold {threshold:.3f}", title_justify="left")
-    table.add_column("tag", style="cyan", no_wrap=True)
-    table.add_column("probability", justify="right")
-    table.add_column("decision")
-    table.add_column("headline", overflow="fold")
-    if explain:
-        table.add_column("top n-grams", overflow="fold")
-    for r in records:
-        p = r["probability"]
-        if p is None:
-            decision = Text("(blank)", style="dim")
-        elif r["clickbait"]:
-            decision = Text("clickbait", style="bold red")
-        else:
-            decision = Text("not clickbait", style="green")
-        row = [r["tag"] or "", _p(p), decision, Text(r["headline"])]
+SCORE_COLUMNS = ("headline", "tag", "probability", "clickbait", "short", "reason")
+
+
+@contextlib.contextmanager
+def score_rows(threshold: float, explain: bool = False) -> Iterator:
+    """A score table that grows as chunks arrive: one header, then rows (interactive input gets its
+    row at once). Columns in the order of tsv and jsonl. Yields ``add(records)``."""
+    width = _out.width
+    fixed = {"tag": 11, "probability": 11, "clickbait": 9, "short": 5, "reason": 8}
+    extra = 28 if explain else 0
+    head_w = max(20, width - sum(fixed.values()) - extra - (len(fixed) + 2))
+    state = {"first": True}
+
+    def table() -> Table:
+        t = Table(box=None, show_header=state["first"], header_style="bold underline", pad_edge=False, padding=(0, 1, 0, 0))
+        t.add_column("headline", width=head_w, overflow="fold")
+        for name, w in fixed.items():
+            t.add_column(name, width=w, justify="right" if name == "probability" else "left", overflow="fold")
         if explain:
-            row.append(", ".join(f"{t['ngram']!r} {t['contribution']:+.2f}" for t in r.get("top_ngrams", [])))
-        table.add_row(*row)
-    _out.print(table)
+            t.add_column("top n-grams", width=extra, overflow="fold")
+        return t
+
+    def add(records: list[dict]) -> None:
+        if not records:
+            return
+        t = table()
+        for r in records:
+            p = r["probability"]
+            if p is None:
+                decision = Text("-", style="dim")
+            elif r["clickbait"]:
+                decision = Text("yes", style="bold red")
+            else:
+                decision = Text("no", style="green")
+            row = [visible(r["headline"]), visible(r["tag"] or ""), Text(_p(p)), decision,
+                   Text("short" if r.get("short") else ""), visible(r.get("reason") or "")]
+            if explain:
+                row.append(visible(", ".join(f"{term_label(t['ngram'], 'word')} {t['contribution']:+.2f}" for t in r.get("top_ngrams", []))))
+            t.add_row(*row)
+        _out.print(t)
+        state["first"] = False
+
+    if state["first"]:
+        _err.print(f"threshold {threshold:.3f}", style="dim")
+    yield add
 
 
 @contextlib.contextmanager
 def progress() -> Iterator:
     """A progress display on stderr; yields ``update(done, total, description)``."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     bar = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=_err, transient=False,
+        TextColumn("eta"), TimeRemainingColumn(), console=_err, transient=False,
     )
     tasks: dict[str, int] = {}
 
@@ -65,13 +112,43 @@ def progress() -> Iterator:
         yield update
 
 
+@contextlib.contextmanager
+def line_progress(total_bytes: int | None) -> Iterator:
+    """A progress line on stderr for a long input: lines done, lines per second, and a bar when the
+    input's size is known. Yields ``update(lines, bytes)``."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = [TextColumn("{task.fields[lines]:,} lines"), TextColumn("{task.fields[rate]:,.0f} lines/s")]
+    if total_bytes:
+        columns += [BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn()]
+    bar = Progress(*columns, console=_err, transient=True)
+    task = bar.add_task("score", total=total_bytes or None, lines=0, rate=0.0)
+    import time
+
+    start = time.perf_counter()
+
+    def update(lines: int, done_bytes: int) -> None:
+        elapsed = max(time.perf_counter() - start, 1e-9)
+        bar.update(task, completed=done_bytes, lines=lines, rate=lines / elapsed)
+
+    with bar:
+        yield update
+
+
+# Short headers, so that a 60-column terminal shows every column whole.
+_METRIC_HEADERS = (("n", "n"), ("acc", "accuracy"), ("prec", "precision"), ("recall", "recall"),
+                   ("F1", "macro_f1"), ("AUC", "roc_auc"))
+
+
 def _metrics_table(title: str, rows: list[tuple[str, dict]], ci: dict | None = None) -> Table:
-    t = Table(title=title, title_justify="left")
-    for col in ("", "n", "accuracy", "precision", "recall", "macro-F1", "ROC-AUC"):
-        t.add_column(col, justify="right" if col else "left")
+    t = Table(title=title, title_justify="left", caption="acc accuracy, prec precision (clickbait), F1 macro-F1, AUC ROC-AUC",
+              caption_justify="left")
+    t.add_column("", overflow="fold")
+    for head, _ in _METRIC_HEADERS:
+        t.add_column(head, justify="right", no_wrap=True)
     for name, m in rows:
-        t.add_row(name, str(m.get("n", "")), _p(m.get("accuracy")), _p(m.get("precision")),
-                  _p(m.get("recall")), _p(m.get("macro_f1")), _p(m.get("roc_auc")))
+        cells = [str(m.get("n", ""))] + [_p(m.get(key)) for _, key in _METRIC_HEADERS[1:]]
+        t.add_row(visible(name), *cells)
     return t
 
 
@@ -89,6 +166,21 @@ def train_report(report, out, model) -> None:
     r = report.rows
     _out.print(f"rows: {r['total']} ({r['clickbait']} clickbait, {r['nonclickbait']} not); "
                f"features: {model.n_features}; {len(report.candidates)} candidate(s) compared")
+    if len(report.candidates) > 1:
+        key = "dev_roc_auc" if any("dev_roc_auc" in c for c in report.candidates) else "roc_auc"
+        top = sorted(report.candidates, key=lambda c: -(c.get(key) or 0))[:8]
+        ct = Table(title=f"top candidates by {'dev' if key == 'dev_roc_auc' else 'cross-validated'} ROC-AUC", title_justify="left")
+        ct.add_column("config", overflow="fold")
+        ct.add_column("CV AUC", justify="right", no_wrap=True)
+        if key == "dev_roc_auc":
+            ct.add_column("dev AUC", justify="right", no_wrap=True)
+            ct.add_column("dev F1", justify="right", no_wrap=True)
+        for c in top:
+            cells = [visible(c["config"]), _p(c.get("roc_auc"))]
+            if key == "dev_roc_auc":
+                cells += [_p(c.get("dev_roc_auc")), _p(c.get("dev_macro_f1"))]
+            ct.add_row(*cells)
+        _out.print(ct)
     _out.print(f"model written to {out}")
 
 
@@ -106,7 +198,7 @@ def extract_table(records: list[dict], columns: list[str]) -> None:
     for c in columns:
         t.add_column(c, overflow="fold", no_wrap=c in ("time", "tag", "section"))
     for r in records:
-        t.add_row(*[("" if r.get(c) is None else (_p(r[c]) if c == "probability" else str(r[c]))) for c in columns])
+        t.add_row(*[visible("" if r.get(c) is None else (_p(r[c]) if c == "probability" else r[c])) for c in columns])
     _out.print(t)
 
 
@@ -121,56 +213,75 @@ def evaluate_report(result: dict) -> None:
     cm.add_row("not clickbait", str(o["fp"]), str(o["tn"]))
     _out.print(cm)
     if result.get("by"):
-        _out.print(_metrics_table(f"by {result['by']['column']}", list(result["by"]["groups"].items())))
+        groups = result["by"]["groups"]
+        _out.print(_metrics_table(f"by {result['by']['column']}", list(groups.items())))
+        for name, g in groups.items():
+            if g.get("note"):
+                _out.print(visible(f"{name}: {g['note']}"))
     if result.get("errors"):
         t = Table(title="most confident mistakes", title_justify="left")
         for c in ("where", "label", "probability", "headline"):
             t.add_column(c, overflow="fold")
         for e in result["errors"]:
-            t.add_row(e["where"], str(e["label"]), _p(e["probability"]), e["headline"])
+            t.add_row(visible(e["where"]), str(e["label"]), _p(e["probability"]), visible(e["headline"]))
         _out.print(t)
 
 
+_MARKER_NAMES = {"xxbos": "start of headline", "xxeos": "end of headline", "xxs": "start of sentence",
+                 "xxq": "after a question mark", "xxcolon": "after a colon"}
+
+
+def term_label(ngram: str, analyzer: str) -> str:
+    """An n-gram named for people: ``start of sentence: "ce"``, ``characters "ce "``, ``"bugetul"``."""
+    if analyzer != "word":
+        return f'characters "{ngram}"'
+    words = ngram.split(" ")
+    marks = [_MARKER_NAMES[w] for w in words if w in _MARKER_NAMES]
+    rest = " ".join(w for w in words if w not in _MARKER_NAMES)
+    if not marks:
+        return f'"{rest}"'
+    return ", ".join(marks) + (f': "{rest}"' if rest else "")
+
+
+def _push_style(x: float, scale: float) -> str:
+    strength = abs(x) / scale if scale else 0.0
+    if strength < 0.15:
+        return ""
+    colour = "red" if x > 0 else "green"  # the 16 standard colours: they read on every terminal
+    return f"bold {colour}" if strength >= 0.5 else colour
+
+
 def explain_report(result: dict, model, top: int) -> None:
-    # Colour each word of the feature text by the summed contributions of the n-grams it overlaps.
-    doc = result["feature_text"]
-    words = doc.split(" ") if doc else []
-    push = [0.0] * len(words)
-    starts, pos = [], 0
-    for w in words:
-        starts.append(pos)
-        pos += len(w) + 1
-    for term in result["terms"]:
-        gram = term["ngram"].strip()
-        if not gram:
-            continue
-        for i, w in enumerate(words):
-            if gram in w or (" " in gram and gram.split(" ")[0] == w):
-                push[i] += term["contribution"]
+    import os
+
+    colour = not os.environ.get("NO_COLOR") and _out.color_system is not None
+    words = result.get("words") or []
+    scale = max((abs(w["push"]) for w in words), default=0.0)
     line = Text()
-    scale = max((abs(x) for x in push), default=1.0) or 1.0
-    for w, x in zip(words, push):
-        strength = min(1.0, abs(x) / scale)
-        level = int(80 + 175 * strength)
-        colour = f"rgb({level},60,60)" if x > 0 else f"rgb(60,{level},90)"
-        line.append(w, style=colour if strength > 0.05 else "")
-        line.append(" ")
-    _out.print(Text("headline: ") + Text(result["headline"]))
+    for w in words:
+        line.append(visible(w["before"]))
+        token = w["text"] if colour or abs(w["push"]) < 1e-12 else f"{'+' if w['push'] > 0 else '-'}{w['text']}"
+        line.append(visible(token).plain, style=_push_style(w["push"], scale) if colour else "")
+    if words:
+        line.append(visible(result.get("after", "")))
+    _out.print(Text("headline: ") + (line if words else visible(result["headline"])))
     if result["tag"]:
-        _out.print(f"tag: {result['tag']} (not scored)")
-    _out.print(Text("features: ") + line + Text("   (red pushes towards clickbait, green away)", style="dim"))
+        _out.print(Text("tag: ") + visible(result["tag"]) + Text(" (not scored)"))
+    if colour and words:
+        _out.print(Text("red pushes towards clickbait, green away; bold: the strongest", style="dim"))
     if result["probability"] is None:
-        _out.print("blank headline: nothing to score")
+        _out.print(f"no score: {result.get('reason') or 'nothing to judge'}")
         return
     decision = "clickbait" if result["clickbait"] else "not clickbait"
+    note = " (one or two words: a weak signal)" if result.get("short") else ""
     _out.print(f"logit {result['logit']:+.4f} = intercept {result['intercept']:+.4f} + sum of {len(result['terms'])} terms; "
-               f"probability {result['probability']:.4f}; threshold {result['threshold']:.3f}: {decision}")
+               f"probability {result['probability']:.4f}; threshold {result['threshold']:.3f}: {decision}{note}")
     t = Table(title=f"top {min(top, len(result['terms']))} n-grams by |contribution|", title_justify="left")
-    for c in ("n-gram", "analyzer", "tf-idf", "coef", "contribution"):
-        t.add_column(c, justify="left" if c in ("n-gram", "analyzer") else "right")
+    for c in ("n-gram", "tf-idf", "coef", "contribution"):
+        t.add_column(c, justify="left" if c == "n-gram" else "right", overflow="fold")
     for term in result["terms"][:top]:
-        style = "red" if term["contribution"] > 0 else "green"
-        t.add_row(repr(term["ngram"]), term["analyzer"], f"{term['tfidf']:.4f}", f"{term['coef']:+.4f}",
+        style = ("red" if term["contribution"] > 0 else "green") if colour else ""
+        t.add_row(visible(term_label(term["ngram"], term["analyzer"])), f"{term['tfidf']:.4f}", f"{term['coef']:+.4f}",
                   Text(f"{term['contribution']:+.4f}", style=style))
     _out.print(t)
 
@@ -179,10 +290,10 @@ def info_report(card: dict) -> None:
     t = Table(title=f"model {card['path']}", title_justify="left", show_header=False)
     t.add_column("field")
     t.add_column("value", overflow="fold")
-    for key in ("format_version", "created", "rows", "features", "settings", "threshold", "threshold_rule",
+    for key in ("format_version", "created", "rows", "features", "settings", "threshold", "threshold_rule", "prior", "max_abs_coef",
                 "vocabulary_size", "class_weight", "data_sha256"):
         v = card.get(key)
-        t.add_row(key, str(v) if not isinstance(v, dict) else ", ".join(f"{k}={x}" for k, x in v.items()))
+        t.add_row(key, visible(str(v) if not isinstance(v, dict) else ", ".join(f"{k}={x}" for k, x in v.items())))
     cv = card.get("cv") or {}
     if cv:
         t.add_row("cv (mean of folds)", ", ".join(f"{k}={_p(v)}" for k, v in cv.items()))
@@ -196,5 +307,5 @@ def info_report(card: dict) -> None:
         tt.add_column("n-gram")
         tt.add_column("coef", justify="right")
         for gram, coef in card[key]:
-            tt.add_row(repr(gram), f"{coef:+.3f}")
+            tt.add_row(visible(gram), f"{coef:+.3f}")
         _out.print(tt)

@@ -21,7 +21,7 @@ def test_score_arguments_jsonl(cli, trained):
     recs = jsonl(r.stdout)
     assert recs == trained.model.score(["INEDIT Ce a găsit un pescar în Delta Dunării", "Guvernul a aprobat bugetul pe 2027"])
     assert recs[0]["tag"] == "INEDIT" and recs[1]["tag"] is None
-    assert set(recs[0]) == {"headline", "tag", "probability", "clickbait"}
+    assert set(recs[0]) == {"headline", "tag", "probability", "clickbait", "short", "reason"}
 
 
 def test_score_stdin_keeps_every_line_in_order(cli, trained):
@@ -43,17 +43,17 @@ def test_tsv_is_default_in_a_pipe(cli, trained):
     r = cli("score", input="CONTROVERSA Primarul a demisionat\n\nAl doilea\n")
     assert r.returncode == 0
     rows = [l.split("\t") for l in r.stdout.decode().split("\n")[:-1]]
-    assert len(rows) == 3 and all(len(x) == 4 for x in rows)
+    assert len(rows) == 3 and all(len(x) == 6 for x in rows)
     assert rows[0][0] == "CONTROVERSA Primarul a demisionat" and rows[0][1] == "CONTROVERSĂ"
     p = float(rows[0][2])
     assert rows[0][3] == ("true" if p >= trained.model.threshold else "false")
-    assert rows[1] == ["", "", "", ""]
+    assert rows[1] == ["", "", "", "", "false", "blank"]
 
 
 def test_tsv_header_option_and_tabs_in_headline(cli):
     r = cli("score", "--format", "tsv", "--header", "a\tb c")
     lines = r.stdout.decode().splitlines()
-    assert lines[0] == "headline\ttag\tprobability\tclickbait"
+    assert lines[0] == "headline\ttag\tprobability\tclickbait\tshort\treason"
     assert lines[1].split("\t")[0] == "a b c" and len(lines) == 2
 
 
@@ -85,7 +85,9 @@ def test_missing_default_model_tells_to_run_make_train(tmp_path):
 def test_table_format_renders(cli):
     r = cli("score", "--format", "table", "INEDIT Ce a urmat", "Guvernul a aprobat bugetul")
     out = r.stdout.decode()
-    assert r.returncode == 0 and "probability" in out and "INEDIT" in out and "Guvernul a aprobat bugetul" in out
+    assert r.returncode == 0 and "probability" in out and "INEDIT" in out and "Guvernul a aprobat" in out
+    header = out.splitlines()[0].split()
+    assert header == ["headline", "tag", "probability", "clickbait", "short", "reason"]  # the order of tsv and jsonl
 
 
 def test_usage_errors_exit_2(cli):

@@ -10,8 +10,7 @@ from training import fit as tfit
 
 def test_numpy_scorer_equals_sklearn_on_every_training_headline(trained):
     model, fitted = trained.model, trained.fitted
-    docs = tfit.feature_docs(trained.texts, fitted.cfg.fold_diacritics, fitted.cfg.markers)
-    expected = fitted.predict_proba(docs)
+    expected = fitted.predict_proba(trained.texts)
     got = model.probabilities(trained.texts)
     assert len(got) == len(trained.texts) > 1000
     assert np.max(np.abs(got - expected)) < 1e-9
@@ -25,14 +24,25 @@ def test_equality_holds_for_each_feature_kind(trained, features, markers):
     fitted = tfit.fit(docs, labels, cfg)
     model = fitted.export(0.5, {})
     probe = texts + ["", "x", "Un titlu nou, nevăzut: ce a urmat?", "a b c d e f g"]
-    assert np.allclose(model.probabilities(probe)[: len(texts)], fitted.predict_proba(docs), rtol=0, atol=1e-9)
+    assert np.allclose(model.probabilities(probe)[: len(texts)], fitted.predict_proba(texts), rtol=0, atol=1e-9)
+
+
+def test_chunk_preparation_equals_one_line_at_a_time(trained):
+    from clickbait.text import prepare, prepare_many
+
+    texts = trained.texts + ["", "  „Ştiri”  —  azi\u00a0\t", "INEDIT", "FOTO VIDEO Ce a urmat", "s\u0327i"]
+    for fold in (False, True):
+        for markers in (False, True):
+            prep = prepare_many(texts, fold, markers)
+            assert prep.marked == [prepare(t, fold, markers)[1] for t in texts]
+            assert prep.tags == [prepare(t, fold, markers)[0] for t in texts]
 
 
 def test_score_records_shape(trained):
     recs = trained.model.score(["INEDIT Ce a găsit un pescar în Delta Dunării", "   ", "Guvernul a aprobat bugetul"])
     assert [r["headline"] for r in recs] == ["INEDIT Ce a găsit un pescar în Delta Dunării", "   ", "Guvernul a aprobat bugetul"]
     assert recs[0]["tag"] == "INEDIT" and 0 <= recs[0]["probability"] <= 1
-    assert recs[1] == {"headline": "   ", "tag": None, "probability": None, "clickbait": None}
+    assert recs[1] == {"headline": "   ", "tag": None, "probability": None, "clickbait": None, "short": False, "reason": "blank"}
     assert recs[2]["clickbait"] == (recs[2]["probability"] >= trained.model.threshold)
 
 
@@ -89,3 +99,23 @@ def test_missing_default_model_says_make_train(monkeypatch, tmp_path):
     monkeypatch.setenv("CLICKBAIT_MODEL", str(tmp_path / "none.npz"))
     with pytest.raises(ClickbaitError, match="make train"):
         Model.load()
+
+
+def test_words_counted_in_the_word_pass_equal_the_text_count(trained):
+    from clickbait.text import count_words, prepare_many
+
+    odd = ["", "a", "x y", "?!", "...", "2027", "12 de", "xxs xxq", "_a 1_2", "Ce 2x", "ⅻ ab", "INEDIT", "FOTO/VIDEO:"]
+    texts = trained.texts[:2000] + odd
+    m = trained.model
+    prep = m.prepare(texts)
+    m._logits(prep, len(texts))
+    fresh = prepare_many(texts, m.fold_diacritics, m.markers)
+    assert prep.words == count_words(fresh.joined_plain, len(texts))
+
+
+def test_content_free_lines_get_no_score_and_short_lines_are_marked(trained):
+    recs = trained.model.score(["a", "x", "?", "...", "123", "INEDIT", "FOTO/VIDEO", "", "Vremea", "Ședința de guvern azi"])
+    assert [r["reason"] for r in recs] == ["no words"] * 5 + ["tag only", "tag only", "blank", None, None]
+    assert all(r["probability"] is None and r["clickbait"] is None for r in recs[:8])
+    assert recs[8]["short"] is True and recs[8]["probability"] is not None
+    assert recs[9]["short"] is False

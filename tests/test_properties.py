@@ -55,8 +55,9 @@ def test_tag_detector_never_takes_text_from_the_middle(prefix, tag, rest):
     found, remainder = split_tag(text)
     if found is not None:
         stripped = text.lstrip()
-        # the tag is at the very start, and the remainder is the text's own tail
-        assert strip_diacritics(stripped[: len(found)].replace("Ş", "Ș")) == strip_diacritics(found)
+        # the tag (the first of a run such as FOTO/VIDEO) is at the very start, and the remainder is the text's own tail
+        first = found.split("/")[0]
+        assert strip_diacritics(stripped[: len(first)].replace("Ş", "Ș")) == strip_diacritics(first)
         assert stripped.endswith(remainder)
     if prefix.strip() and not split_tag(prefix)[0]:
         assert found is None or normalize(prefix).startswith(tuple(strip_diacritics(t) for t in TAGS) + TAGS)

@@ -42,7 +42,8 @@ def test_every_line_one_record_with_hostile_bytes(cli):
     assert recs[0]["headline"] == "Primul titlu cu BOM"  # BOM dropped
     assert recs[1]["headline"] == "Titlu cu CR LF"  # CR of CR LF dropped
     assert recs[5]["probability"] is None and recs[6]["probability"] is None
-    assert all(0 <= r["probability"] <= 1 for i, r in enumerate(recs) if i not in (5, 6))
+    assert recs[9]["headline"] == "\ufffd" and recs[9]["reason"] == "no words"
+    assert all(0 <= r["probability"] <= 1 for i, r in enumerate(recs) if i not in (5, 6, 9))
     assert recs[8]["headline"] == "bad \ufffd\ufffd bytes here"
     err = r.stderr.decode()
     assert err.count("\n") == 1 and "2 input line(s)" in err and "not UTF-8" in err

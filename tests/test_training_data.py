@@ -59,7 +59,7 @@ def test_windows_1250_with_encoding_option(tmp_path):
         ("headline,label\n", r"only 0|every row|no labelled rows"),
         ("titlu,eticheta\nx,1\n", r"x\.csv:1: the header has no text column"),
         ("headline,verdict\nx,1\n", r"x\.csv:1: the header has no label column"),
-        ("headline,label\nUn titlu,poate\n", r"x\.csv:2: unknown label 'poate'"),
+        ("headline,label\nUn titlu,poate\n", r"x\.csv:2: the label is 'poate'"),
         ("headline,label\nUn titlu,1\n  ,0\n", r"x\.csv:3: empty headline text"),
     ],
 )

@@ -22,7 +22,7 @@ TOPICS = {
     "politics", "justice", "economy", "international", "health", "sport", "celebrities", "tv",
     "tech", "auto", "weather", "crime", "lifestyle", "science", "local",
 }
-SOURCE_KINDS = {"news_agency", "quality_daily", "tv_news", "tabloid", "lifestyle", "sports", "partner_rail"}
+SOURCE_KINDS = {"news_agency", "quality_daily", "tv_news", "tabloid", "lifestyle", "sports", "partner_rail", "magazine"}
 NEAR = 0.6
 
 

@@ -62,9 +62,9 @@ def parse_label(value: object) -> int | None:
         return int(value)
     if isinstance(value, str):
         v = value.strip().lower()
-        if v in _POSITIVE:
+        if v in _POSITIVE or v in ("1.0", "1.00"):
             return 1
-        if v in _NEGATIVE:
+        if v in _NEGATIVE or v in ("0.0", "0.00"):
             return 0
     return None
 
@@ -82,6 +82,13 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
         codecs.lookup(encoding)
     except LookupError:
         raise ClickbaitError(f"unknown encoding {encoding!r}") from None
+    # A byte-order mark says the encoding better than any option (Excel and Notepad write them).
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif len(data) >= 4 and data[1:4:2] == b"\0\0" and data[0] and data[2]:
+        encoding = "utf-16-le"  # UTF-16 without a mark: every other byte is zero
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -128,13 +135,19 @@ def _record(path: Path, line: int, obj: object) -> Example:
     return _example(where, obj[text_key], obj[label_key], {k: v for k, v in obj.items() if isinstance(v, str)})
 
 
+_TYPE_NAMES = {int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "an object", type(None): "null"}
+
+
 def _example(where: str, text: object, label_value: object, fields: dict) -> Example:
-    if not isinstance(text, str) or not normalize(text):
+    if not isinstance(text, str):
+        raise ClickbaitError(f"{where}: the headline is {_TYPE_NAMES.get(type(text), type(text).__name__)}, not text")
+    if not normalize(text):
         raise ClickbaitError(f"{where}: empty headline text")
     label = parse_label(label_value)
     if label is None:
+        shown = "empty (null)" if label_value is None or label_value == "" else repr(label_value)
         raise ClickbaitError(
-            f"{where}: unknown label {label_value!r} (use 1/0, clickbait/nonclickbait or true/false)"
+            f"{where}: the label is {shown}; use 1/0, clickbait/nonclickbait or true/false"
         )
     return Example(text=text, label=label, where=where, fields=fields)
 
@@ -197,6 +210,12 @@ def sniff_delimiter(path: Path, header: str) -> str:
 
 
 def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Example]:
+    first = text.split("\n", 1)[0].strip()
+    skipped = 0
+    if first.lower().startswith("sep=") and len(first) == 5:  # Excel's separator line
+        delimiter = delimiter or first[4]
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        skipped = 1
     header_line = text.split("\n", 1)[0]
     delim = delimiter if delimiter else sniff_delimiter(path, header_line)
     if delim == "\\t":
@@ -204,6 +223,7 @@ def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Exampl
     if len(delim) != 1:
         raise ClickbaitError(f"delimiter must be one character, got {delim!r}")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    offset = skipped
     try:
         header = next(reader)
     except StopIteration:
@@ -227,11 +247,11 @@ def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Exampl
         except StopIteration:
             break
         except csv.Error as exc:
-            raise ClickbaitError(f"{path}:{start}: bad CSV ({exc})") from None
+            raise ClickbaitError(f"{path}:{start + offset}: bad CSV ({exc})") from None
         last = reader.line_num
         if not row or all(not c.strip() for c in row):
             continue  # blank line (a trailing one, or a separator)
-        where = f"{path}:{start}"
+        where = f"{path}:{start + offset}"
         if len(row) <= max(ti, li):
             raise ClickbaitError(f"{where}: expected {len(header)} columns separated by {delim!r}, found {len(row)}")
         fields = {names[i]: row[i] for i in range(min(len(names), len(row)))}
@@ -239,13 +259,36 @@ def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Exampl
     return out
 
 
-def load(paths: Sequence[str | Path], delimiter: str | None = None, encoding: str = "utf-8") -> Dataset:
-    """Read and check labelled files for training.
+def read_plain(path: str | Path, label: int, encoding: str = "utf-8") -> list[Example]:
+    """A plain text file of one class: one headline per line (the Stop Clickbait layout); blank lines skipped."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ClickbaitError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ClickbaitError(f"{path}: is a folder, not a text file") from None
+    except OSError as exc:
+        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text = _decode(path, data, encoding)
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        if normalize(line):
+            out.append(Example(text=line, label=label, where=f"{path}:{number}"))
+    return out
+
+
+def load(paths: Sequence[str | Path], delimiter: str | None = None, encoding: str = "utf-8",
+         plain: dict[int, Sequence[str | Path]] | None = None) -> Dataset:
+    """Read and check labelled files for training (and ``plain`` text files of one class each:
+    ``{1: [clickbait files], 0: [other files]}``).
 
     Duplicates (after normalisation) with the same label are merged with a warning; with conflicting
     labels they are an error naming both lines. Both classes need at least MIN_PER_CLASS rows.
     """
-    if not paths:
+    plain = plain or {}
+    if not paths and not any(plain.values()):
         raise ClickbaitError("no training data given")
     examples: list[Example] = []
     for p in paths:
@@ -253,6 +296,13 @@ def load(paths: Sequence[str | Path], delimiter: str | None = None, encoding: st
         if not got:
             raise ClickbaitError(f"{p}: no labelled rows")
         examples.extend(got)
+    for label, files in plain.items():
+        for p in files:
+            got = read_plain(p, label, encoding=encoding)
+            if not got:
+                raise ClickbaitError(f"{p}: no headlines")
+            examples.extend(got)
+    paths = list(paths) + [p for files in plain.values() for p in files]
     kept: list[Example] = []
     seen: dict[str, Example] = {}
     merged = 0
@@ -285,3 +335,23 @@ def load(paths: Sequence[str | Path], delimiter: str | None = None, encoding: st
             name = "clickbait" if label else "non-clickbait"
             raise ClickbaitError(f"{where}: only {n} {name} rows; training needs at least {MIN_PER_CLASS} per class")
     return ds
+
+
+def load_dev(paths: Sequence[str | Path], train: Dataset, delimiter: str | None = None, encoding: str = "utf-8") -> Dataset:
+    """A development file for model selection: labelled like training data, with both classes, and
+    no headline that is also in the training data (that would measure memory, not generalisation)."""
+    examples: list[Example] = []
+    for p in paths:
+        examples.extend(read_file(p, delimiter=delimiter, encoding=encoding))
+    if not examples:
+        raise ClickbaitError(f"{', '.join(map(str, paths))}: no labelled rows")
+    seen = {normalize(e.text).lower(): e for e in train.examples}
+    for e in examples:
+        hit = seen.get(normalize(e.text).lower())
+        if hit is not None:
+            raise ClickbaitError(f"{e.where}: this dev headline is also training data ({hit.where}); "
+                                 f"remove it from one of them: {e.text[:80]!r}")
+    labels = {e.label for e in examples}
+    if len(labels) < 2:
+        raise ClickbaitError(f"{', '.join(map(str, paths))}: the dev data need both classes to choose settings")
+    return Dataset(examples=examples, files=[str(p) for p in paths])

@@ -22,8 +22,9 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from clickbait.errors import ClickbaitError
-from clickbait.model import Block, Model
-from clickbait.text import prepare
+from clickbait.features import Block
+from clickbait.model import Model
+from clickbait.text import prepare_many
 from training import metrics
 
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -85,17 +86,33 @@ def vectorizers(cfg: Config) -> list[tuple[str, TfidfVectorizer]]:
     return out
 
 
+@dataclass(frozen=True)
+class Docs:
+    """The feature texts of a list of headlines: with structure markers (what word blocks read when
+    the config has markers) and without (what character blocks always read)."""
+
+    marked: list[str]
+    plain: list[str]
+
+    def for_block(self, analyzer: str, markers: bool) -> list[str]:
+        return self.marked if (analyzer == "word" and markers) else self.plain
+
+    def subset(self, idx) -> "Docs":
+        return Docs([self.marked[i] for i in idx], [self.plain[i] for i in idx])
+
+
 class Fitted:
     """A fitted scikit-learn model: the vectorizers and the logistic regression over their hstack."""
 
     def __init__(self, cfg: Config, vecs: list[tuple[str, TfidfVectorizer]], clf: LogisticRegression):
         self.cfg, self.vecs, self.clf = cfg, vecs, clf
 
-    def transform(self, docs: Sequence[str]):
-        return sparse.hstack([v.transform(docs) for _, v in self.vecs], format="csr")
+    def transform(self, docs: Docs):
+        return sparse.hstack([v.transform(docs.for_block(a, self.cfg.markers)) for a, v in self.vecs], format="csr")
 
-    def predict_proba(self, docs: Sequence[str]) -> np.ndarray:
-        """P(clickbait) from scikit-learn itself, for feature texts ``docs``."""
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """P(clickbait) from scikit-learn itself, for headlines ``texts``."""
+        docs = feature_docs(texts, self.cfg.fold_diacritics, self.cfg.markers)
         return self.clf.predict_proba(self.transform(docs))[:, 1]
 
     def export(self, threshold: float, metadata: dict) -> Model:
@@ -116,6 +133,7 @@ class Fitted:
                     coef=coef[offset : offset + n].copy(),
                     sublinear_tf=bool(vec.sublinear_tf),
                     token_pattern=vec.token_pattern or TOKEN_PATTERN,
+                    markers=analyzer == "word" and self.cfg.markers,
                 )
             )
             offset += n
@@ -139,26 +157,28 @@ def _classifier(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=SEED)
 
 
-def fit(docs: Sequence[str], y: Sequence[int], cfg: Config) -> Fitted:
-    """Fit ``cfg`` on feature texts ``docs`` with labels ``y``."""
+def fit(docs: Docs, y: Sequence[int], cfg: Config) -> Fitted:
+    """Fit ``cfg`` on the feature texts ``docs`` with labels ``y``."""
     vecs = vectorizers(cfg)
-    X = sparse.hstack([v.fit_transform(docs) for _, v in vecs], format="csr")
+    X = sparse.hstack([v.fit_transform(docs.for_block(a, cfg.markers)) for a, v in vecs], format="csr")
     with _single_threaded():
         clf = _classifier(cfg.C).fit(X, np.asarray(y))
     return Fitted(cfg, vecs, clf)
 
 
-def feature_docs(texts: Sequence[str], fold_diacritics: bool, markers: bool = False) -> list[str]:
-    return [prepare(t, fold_diacritics, markers)[1] for t in texts]
+def feature_docs(texts: Sequence[str], fold_diacritics: bool, markers: bool = False) -> Docs:
+    """The feature texts of ``texts``, exactly as the scorer computes them."""
+    prep = prepare_many(list(texts), fold_diacritics, markers)
+    return Docs(marked=prep.marked, plain=prep.plain)
 
 
 def _fold_job(docs, y, train_idx, test_idx, feature_cfg: Config, Cs: Sequence[float]):
     """Vectorise one fold once, then fit every C on it: out-of-fold probabilities per C."""
     vecs = vectorizers(feature_cfg)
-    train_docs = [docs[i] for i in train_idx]
-    test_docs = [docs[i] for i in test_idx]
-    Xtr = sparse.hstack([v.fit_transform(train_docs) for _, v in vecs], format="csr")
-    Xte = sparse.hstack([v.transform(test_docs) for _, v in vecs], format="csr")
+    train_docs, test_docs = docs.subset(train_idx), docs.subset(test_idx)
+    m = feature_cfg.markers
+    Xtr = sparse.hstack([v.fit_transform(train_docs.for_block(a, m)) for a, v in vecs], format="csr")
+    Xte = sparse.hstack([v.transform(test_docs.for_block(a, m)) for a, v in vecs], format="csr")
     out = {}
     with _single_threaded():
         for C in Cs:
@@ -207,6 +227,44 @@ def cross_validate(
     return oof
 
 
+def _dev_job(docs: Docs, y, dev_docs: Docs, feature_cfg: Config, Cs: Sequence[float]):
+    """Fit every C of one feature config on all the training rows; probabilities on the dev rows."""
+    vecs = vectorizers(feature_cfg)
+    m = feature_cfg.markers
+    Xtr = sparse.hstack([v.fit_transform(docs.for_block(a, m)) for a, v in vecs], format="csr")
+    Xdev = sparse.hstack([v.transform(dev_docs.for_block(a, m)) for a, v in vecs], format="csr")
+    out = {}
+    with _single_threaded():
+        for C in Cs:
+            out[C] = _classifier(C).fit(Xtr, y).predict_proba(Xdev)[:, 1]
+    return out
+
+
+def dev_predictions(texts, y, dev_texts, grid, n_jobs: int = 2, progress: Progress | None = None) -> dict[Config, np.ndarray]:
+    """For every config of ``grid``: fitted on all of ``texts``, its probabilities on ``dev_texts``."""
+    groups: dict[Config, list[float]] = {}
+    for cfg in grid:
+        groups.setdefault(replace(cfg, C=0.0), []).append(cfg.C)
+    keys = {(c.fold_diacritics, c.markers) for c in grid}
+    docs = {k: feature_docs(texts, *k) for k in keys}
+    dev_docs = {k: feature_docs(dev_texts, *k) for k in keys}
+    items = list(groups.items())
+    if progress:
+        progress(0, len(items), "dev selection")
+    with Parallel(n_jobs=n_jobs) as parallel:
+        results = parallel(
+            delayed(_dev_job)(docs[fc.fold_diacritics, fc.markers], np.asarray(y), dev_docs[fc.fold_diacritics, fc.markers], fc, Cs)
+            for fc, Cs in items
+        )
+    if progress:
+        progress(len(items), len(items), "dev selection")
+    out = {}
+    for (fc, _), probs in zip(items, results):
+        for C, p in probs.items():
+            out[replace(fc, C=C)] = p
+    return out
+
+
 @dataclass
 class Report:
     """What training measured: the chosen config, its CV figures, the candidates, calibration."""
@@ -241,20 +299,38 @@ def train(
     n_jobs: int = 2,
     progress: Progress | None = None,
     extra_metadata: dict | None = None,
+    dev: tuple[Sequence[str], Sequence[int]] | None = None,
 ) -> tuple[Model, Report, Fitted]:
-    """Select a config by cross-validated ROC-AUC, choose the threshold on its out-of-fold
-    probabilities, fit it on all the data and export it as a :class:`Model`."""
+    """Select a config by cross-validated ROC-AUC (or, with ``dev``, by ROC-AUC on those labelled
+    titles), choose the threshold on its out-of-fold (or dev) probabilities, fit it on all the data
+    and export it as a :class:`Model`."""
     y = np.asarray(labels, dtype=np.int64)
     oof = cross_validate(texts, y, grid, folds=folds, n_jobs=n_jobs, progress=progress)
     candidates = []
     for cfg, p in oof.items():
         m = metrics.binary(y, p, 0.5)
         candidates.append({"config": cfg.label(), "roc_auc": m["roc_auc"], "macro_f1@0.5": m["macro_f1"]})
+    dev_probs = None
+    if dev is not None:
+        dev_y = np.asarray(dev[1], dtype=np.int64)
+        dev_probs = dev_predictions(texts, y, list(dev[0]), grid, n_jobs=n_jobs, progress=progress)
+        for c, cfg in zip(candidates, grid):
+            dp = dev_probs[cfg]
+            thr, _ = metrics.choose_threshold(dev_y, dp, target_precision)
+            c["dev_roc_auc"] = metrics.roc_auc(dev_y, dp)
+            c["dev_macro_f1"] = metrics.binary(dev_y, dp, thr)["macro_f1"]
+        key = "dev_roc_auc"
+    else:
+        key = "roc_auc"
     # Highest ROC-AUC; ties go to the earlier (simpler) config of the grid.
-    best_i = max(range(len(grid)), key=lambda i: (round(candidates[i]["roc_auc"], 6), -i))
+    best_i = max(range(len(grid)), key=lambda i: (round(candidates[i][key], 6), -i))
     best = grid[best_i]
     p = oof[best]
-    threshold, rule = metrics.choose_threshold(y, p, target_precision)
+    if dev is not None:
+        threshold, rule = metrics.choose_threshold(dev_y, dev_probs[best], target_precision)
+        rule += " on the dev data"
+    else:
+        threshold, rule = metrics.choose_threshold(y, p, target_precision)
     splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y)
     per_fold = [metrics.binary(y[te], p[te], threshold) for _, te in splits]
     pooled = metrics.binary(y, p, threshold)
@@ -281,6 +357,9 @@ def train(
     )
     metadata = report.as_metadata()
     metadata["data_sha256"] = data_digest(texts, labels)
+    metadata["prior"] = 0.5  # balanced class weights: the probabilities assume equal shares
+    if dev is not None:
+        metadata["dev"] = metrics.binary(dev_y, dev_probs[best], threshold)
     metadata.update(extra_metadata or {})
     model = fitted.export(threshold, metadata)
     return model, report, fitted
@@ -299,4 +378,4 @@ def parse_grid(spec: str) -> tuple[Config, ...]:
         return DEFAULT_GRID
     if spec == "quick":
         return QUICK_GRID
-    raise ClickbaitError(f"unknown grid {spec!r} (default or quick)")
+    raise ClickbaitError(f"unknown grid {spec!r}: use default or quick")

@@ -1,0 +1,303 @@
+"""TF-IDF feature blocks in numpy: scikit-learn's ``TfidfVectorizer.transform``, chunk at a time.
+
+A block is one vectoriser's vocabulary (in column order), idf weights and its slice of the logistic
+regression's coefficients. :meth:`Block.weights` turns a chunk of feature texts, joined by ``\\n``, into
+the l2-normalised tf-idf rows as (row, column, value) triples, with as few Python operations per
+n-gram as possible:
+
+- word n-grams: one regex pass over the chunk gives every token (and a ``\\n`` per line break); each
+  token becomes an integer id with one C-level ``map``; an n-gram of ids is one int64 key, looked up
+  in the block's sorted key array with ``np.searchsorted``. No n-gram string is ever built.
+- character n-grams inside word boundaries: each distinct word's column ids are computed once and
+  kept in a flat cache (a CSR of word -> columns, cleared at ``WORD_CACHE_LIMIT`` words); a chunk is
+  then a gather from that cache.
+- counts per (row, column) come from one ``np.unique`` over the chunk, then sublinear tf, idf, the
+  per-row norm.
+
+The n-gram multisets are exactly scikit-learn's (``tests/test_model.py`` checks the probabilities to
+1e-9 on every training headline for word, char and union models).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import repeat
+import numpy as np
+
+from clickbait.errors import ClickbaitError
+from clickbait.text import is_word
+
+WORD_CACHE_LIMIT = 50_000  # words; the cache is cleared when full, so memory stays flat
+_SEP = -2  # token id of a line break
+_MAX_KEY = 1 << 62
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+
+@dataclass
+class Block:
+    """One TF-IDF feature block: analyzer settings, vocabulary (column order), idf and coefficients.
+
+    ``markers``: whether the block reads the feature text with structure markers (word blocks of a
+    model trained with markers) or without (character blocks always).
+    """
+
+    analyzer: str  # "word" or "char_wb"
+    ngram_range: tuple[int, int]
+    vocabulary: list[str]
+    idf: np.ndarray
+    coef: np.ndarray
+    sublinear_tf: bool = True
+    token_pattern: str = DEFAULT_TOKEN_PATTERN
+    markers: bool = False
+    _lookup: dict | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.analyzer not in ("word", "char_wb"):
+            raise ClickbaitError(f"unknown analyzer {self.analyzer!r}")
+        self._token_re = re.compile(self.token_pattern)
+        if self._token_re.groups:
+            raise ClickbaitError(f"token pattern {self.token_pattern!r} has a capturing group (not supported)")
+
+    def __repr__(self) -> str:
+        lo, hi = self.ngram_range
+        return f"Block({self.analyzer} {lo}-{hi}, {len(self.vocabulary)} terms)"
+
+    def settings(self) -> dict:
+        return {
+            "analyzer": self.analyzer,
+            "ngram_range": list(self.ngram_range),
+            "sublinear_tf": self.sublinear_tf,
+            "token_pattern": self.token_pattern,
+            "markers": self.markers,
+        }
+
+    # -- the n-grams themselves, as scikit-learn's analyzers yield them (explain, tests) -------------
+    def ngrams(self, doc: str) -> list[str]:
+        """The n-grams scikit-learn's analyzer yields for ``doc`` (one feature text)."""
+        lo, hi = self.ngram_range
+        if self.analyzer == "word":
+            tokens = self._token_re.findall(doc)
+            grams = list(tokens) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+                grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            return grams
+        grams = []
+        for word in doc.split():
+            grams.extend(_char_ngrams(word, lo, hi))
+        return grams
+
+    # -- lookup tables, built once per block on first use ------------------------------------------
+    def _tables(self) -> dict:
+        if self._lookup is None:
+            self._lookup = self._build_word() if self.analyzer == "word" else self._build_char()
+        return self._lookup
+
+    def _build_word(self) -> dict:
+        """Token ids for every token of the vocabulary, and per n a sorted array of n-gram keys."""
+        lo, hi = self.ngram_range
+        tok_index: dict[str, int] = {}
+        unigram_col = []
+        by_n: dict[int, tuple[list[list[str]], list[int]]] = {}
+        for col, term in enumerate(self.vocabulary):
+            parts = term.split(" ")
+            for t in parts:
+                if t not in tok_index:
+                    tok_index[t] = len(tok_index)
+                    unigram_col.append(-1)
+            if len(parts) == 1:
+                unigram_col[tok_index[term]] = col
+            else:
+                by_n.setdefault(len(parts), ([], []))
+                by_n[len(parts)][0].append(parts)
+                by_n[len(parts)][1].append(col)
+        n_tok = max(1, len(tok_index))
+        tables: dict[int, tuple[np.ndarray, np.ndarray] | dict[str, int]] = {}
+        for n, (parts_list, cols) in by_n.items():
+            if n_tok**n < _MAX_KEY:
+                keys = np.zeros(len(parts_list), dtype=np.int64)
+                for k in range(n):
+                    ids = np.fromiter((tok_index[p[k]] for p in parts_list), dtype=np.int64, count=len(parts_list))
+                    keys = keys * n_tok + ids
+                order = np.argsort(keys, kind="stable")
+                tables[n] = (keys[order], np.asarray(cols, dtype=np.int64)[order])
+            else:  # keys would overflow int64: look the n-gram strings up instead
+                tables[n] = {" ".join(p): c for p, c in zip(parts_list, cols)}
+        tok_is_word = [is_word(t) for t in tok_index]
+        tok_index["\n"] = _SEP
+        return {
+            "tok_is_word": np.asarray(tok_is_word + [False], dtype=bool),
+            "tok_index": tok_index,
+            "n_tok": n_tok,
+            "unigram_col": np.asarray(unigram_col + [-1], dtype=np.int64),  # -1 (OOV) maps to the last
+            "ngrams": tables,
+            "scan": _with_line_breaks(self.token_pattern),
+        }
+
+    def _build_char(self) -> dict:
+        return {
+            "index": dict(zip(self.vocabulary, range(len(self.vocabulary)))),
+            "words": {"\n": 0, "": 1},
+            "offsets": [0, 0, 0],  # CSR: the columns of word i are flat[offsets[i]:offsets[i + 1]]
+            "flat": np.zeros(1024, dtype=np.int64),
+        }
+
+    # -- chunk-level occurrences --------------------------------------------------------------------
+    @property
+    def counts_words(self) -> bool:
+        """Whether this block's tokens are the words :func:`clickbait.text.is_word` judges (so that
+        scoring can count them from this block's own pass over the text)."""
+        return self.analyzer == "word" and self.token_pattern == DEFAULT_TOKEN_PATTERN
+
+    def occurrences(self, joined: str, n_docs: int, words: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every in-vocabulary n-gram occurrence in ``joined`` (``n_docs`` feature
+        texts joined by ``\\n``), repeats included: they are the counts. With ``words`` (a list) and a
+        block that :attr:`counts_words`, the words to judge per text are appended to it."""
+        if self.analyzer == "word":
+            return self._word_occurrences(joined, n_docs, words)
+        return self._char_occurrences(joined)
+
+    def _word_occurrences(self, joined: str, n_docs: int, words: list | None) -> tuple[np.ndarray, np.ndarray]:
+        t = self._tables()
+        tokens = t["scan"].findall(joined)
+        if not tokens:
+            if words is not None:
+                words.extend([0] * n_docs)
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        ids = np.fromiter(map(t["tok_index"].get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        sep = ids == _SEP
+        line = np.cumsum(sep)
+        known = ids >= 0
+        if words is not None:
+            is_w = t["tok_is_word"][ids]  # -1 (not in the vocabulary) reads the last entry, False
+            is_w[sep] = False
+            for i in np.flatnonzero(ids == -1).tolist():
+                is_w[i] = is_word(tokens[i])
+            words.extend(np.bincount(line[is_w], minlength=n_docs).tolist())
+        lo, hi = self.ngram_range
+        rows, cols = [], []
+        if lo == 1:
+            c = t["unigram_col"][ids[known]]
+            r = line[known]
+            hit = c >= 0
+            rows.append(r[hit])
+            cols.append(c[hit])
+        n_tok = t["n_tok"]
+        for n in range(max(lo, 2), hi + 1):
+            table = t["ngrams"].get(n)
+            m = len(ids) - n + 1
+            if table is None or m <= 0:
+                continue
+            valid = known[:m].copy()
+            for k in range(1, n):
+                valid &= known[k : k + m]
+            starts = np.flatnonzero(valid)
+            if not len(starts):
+                continue
+            if isinstance(table, dict):  # very large vocabularies of long n-grams: string lookup
+                got = [table.get(" ".join(tokens[s : s + n]), -1) for s in starts.tolist()]
+                c = np.asarray(got, dtype=np.int64)
+                hit = c >= 0
+                rows.append(line[starts][hit])
+                cols.append(c[hit])
+                continue
+            keys = ids[starts]
+            for k in range(1, n):
+                keys = keys * n_tok + ids[starts + k]
+            sorted_keys, sorted_cols = table
+            pos = np.searchsorted(sorted_keys, keys)
+            pos[pos == len(sorted_keys)] = 0
+            hit = sorted_keys[pos] == keys
+            rows.append(line[starts][hit])
+            cols.append(sorted_cols[pos[hit]])
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(rows), np.concatenate(cols)
+
+    def _char_occurrences(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
+        t = self._tables()
+        if len(t["words"]) > WORD_CACHE_LIMIT:
+            self._lookup = None
+            t = self._tables()
+        words = joined.replace("\n", " \n ").split(" ") if "\n" in joined else joined.split(" ")
+        cache = t["words"]
+        wids = list(map(cache.get, words, repeat(-1)))
+        if -1 in wids:
+            lo, hi = self.ngram_range
+            get = t["index"].get
+            offsets = t["offsets"]
+            flat = t["flat"]
+            end = offsets[-1]
+            for i, w in enumerate(words):
+                if wids[i] != -1:
+                    continue
+                wid = cache.get(w)
+                if wid is None:
+                    ids = [c for c in map(get, _char_ngrams(w, lo, hi)) if c is not None]
+                    if end + len(ids) > len(flat):
+                        grown = np.zeros(max(2 * len(flat), end + len(ids)), dtype=np.int64)
+                        grown[:end] = flat[:end]
+                        flat = t["flat"] = grown
+                    flat[end : end + len(ids)] = ids
+                    end += len(ids)
+                    wid = len(offsets) - 1
+                    cache[w] = wid
+                    offsets.append(end)
+                wids[i] = wid
+        w = np.asarray(wids, dtype=np.int64)
+        offsets = np.asarray(t["offsets"], dtype=np.int64)
+        starts = offsets[w]
+        lens = offsets[w + 1] - starts
+        line = np.cumsum(w == 0)
+        total = int(lens.sum())
+        if total == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        first = np.cumsum(lens) - lens  # where each word's run begins in the output
+        idx = np.arange(total, dtype=np.int64) + np.repeat(starts - first, lens)
+        return np.repeat(line, lens), t["flat"][idx]
+
+    def weights(self, joined: str, n_docs: int, words: list | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse l2-normalised tf-idf rows of ``n_docs`` texts joined by ``\\n``: (row, column, value)."""
+        rows, cols = self.occurrences(joined, n_docs, words)
+        if not len(rows):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        width = len(self.vocabulary)
+        keys, counts = np.unique(rows * width + cols, return_counts=True)
+        rows, cols = np.divmod(keys, width)
+        tf = counts.astype(np.float64)
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        values = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n_docs))
+        values = values / norms[rows]
+        return rows, cols, values
+
+    def logits(self, joined: str, n_docs: int, words: list | None = None) -> np.ndarray:
+        """This block's share of the linear score of each of ``n_docs`` texts joined by ``\\n``."""
+        rows, cols, values = self.weights(joined, n_docs, words)
+        return np.bincount(rows, weights=values * self.coef[cols], minlength=n_docs)
+
+
+def _with_line_breaks(pattern: str) -> re.Pattern:
+    """``pattern`` or a line break: global flags such as ``(?u)`` must stay at the front."""
+    flags = re.match(r"^\(\?[aiLmsux]+\)", pattern)
+    head = flags.group(0) if flags else ""
+    return re.compile(f"{head}(?:{pattern[len(head):]})|\n")
+
+
+def _char_ngrams(word: str, lo: int, hi: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one word (padded with a space on each side)."""
+    w = " " + word + " "
+    size = len(w)
+    out: list[str] = []
+    for n in range(lo, hi + 1):
+        if size <= n:  # a short word is counted once, as scikit-learn does
+            out.append(w)
+            break
+        out.extend([w[i : i + n] for i in range(size - n + 1)])
+    return out
+
