@@ -362,8 +362,15 @@ def extract(
     m = _load(model) if suggest else None
     columns = list(pg.COLUMNS) + (["probability", "label"] if suggest else [])
     all_records = []
+    failed = 0
+    first = True
     for page in pages:
-        records = pg.extract_file(page)
+        try:
+            records = pg.extract_file(page)
+        except ClickbaitError as exc:  # one bad page never stops the others
+            sys.stderr.write(f"clickbait: error: {exc}\n")
+            failed += 1
+            continue
         if m is not None and records:
             scored = m.score([r["headline"] for r in records])
             for r, s in zip(records, scored):
@@ -377,21 +384,25 @@ def extract(
 
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-            if page == pages[0]:
+            if first:
                 w.writeheader()
             w.writerows(records)
             _out(buf.getvalue())
         else:
             from clickbait.stream import format_records
 
-            if form == "tsv" and header and page == pages[0]:
+            if form == "tsv" and header and first:
                 _out("\t".join(columns) + "\n")
             _out(format_records(records, form, columns))
+        first = False
     if form == "table":
         from clickbait import render
 
         with _pipe_guard():
             render.extract_table(all_records, columns)
+    if failed:
+        _note(f"{failed} of {len(pages)} page(s) could not be read")
+        raise typer.Exit(1)
 
 
 @app.command(epilog=EPILOG)

@@ -37,7 +37,25 @@ def _is_time(line: str) -> bool:
 
 
 def _is_breadcrumb(line: str) -> bool:
-    return "»" in line and _key(line).startswith("prima pagina")
+    """``Prima pagină » Sport » …``, ``Acasă » Sport » Fotbal``, ``Home › Știri``: a trail of sections."""
+    for sep in ("»", "›"):
+        if sep in line:
+            parts = [p.strip() for p in line.split(sep)]
+            if len(parts) >= 2 and all(parts[:-1]) and all(len(p.split()) <= 4 for p in parts[:-1]):
+                return True
+    return False
+
+
+_SOURCE_END = re.compile(r"[.!?:;,]$")
+
+
+def _looks_like_source(line: str, following: str | None) -> bool:
+    """A partner block's site name (``Mediafax``, ``Cancan.ro``, ``Ce se întâmplă doctore``): short,
+    no sentence punctuation at the end, and followed by a longer headline."""
+    words = line.split()
+    if not words or len(words) > 4 or len(line) > 32 or _SOURCE_END.search(line) or _is_time(line):
+        return False
+    return following is not None and len(following.split()) > len(words)
 
 
 def extract(text: str, page: str = "") -> list[dict]:
@@ -48,6 +66,10 @@ def extract(text: str, page: str = "") -> list[dict]:
     seen: set[str] = set()
 
     def emit(headline: str, section: str, tag: str | None = None, time: str | None = None, source: str | None = None) -> None:
+        if tag is None:
+            tag, rest = split_tag(headline)
+            if tag is not None:
+                headline = rest.strip()
         key = normalize(headline)
         if not key or key in seen:
             return
@@ -114,14 +136,39 @@ def _rail_item(lines: list[str], i: int, emit) -> int:
         return i + 1  # a lone line before furniture: not a headline we can place
     k = _next_nonblank(lines, j + 1)
     if k < len(lines) and _is_time(lines[k]):
-        return i + 1  # line i stands alone; line j starts a rail item
+        # line i stands alone before a rail item: a headline without a time, unless it names a source
+        if not _looks_like_source(line, nxt):
+            emit(line, "rail")
+        return i + 1
+    if not _looks_like_source(line, nxt):
+        emit(line, "rail")  # a rail without time lines: every line is a headline
+        return i + 1
     tag, rest = split_tag(nxt)
     emit(rest.strip(), "partner", tag=tag, source=line)
     return j + 1
 
 
+_HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<\?xml|<body)", re.IGNORECASE)
+
+
+def check_page(data: bytes, where: str) -> str:
+    """The text of a saved page, or a :class:`ClickbaitError` for what is not one (empty, binary, HTML)."""
+    if not data.strip():
+        raise ClickbaitError(f"{where}: empty page")
+    head = data[:65536]
+    if _HTML.match(head.lstrip(b"\xef\xbb\xbf")):
+        raise ClickbaitError(f"{where}: an HTML page, not a page saved as text; save it as text "
+                             f"(in the browser: Save page as… > Text files, or copy the page into a .txt file)")
+    controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 12, 13))
+    if b"\0" in head or controls > len(head) // 100:
+        raise ClickbaitError(f"{where}: a binary file, not a page saved as text")
+    return data.decode("utf-8", errors="replace")
+
+
 def extract_file(path: str | Path) -> list[dict]:
-    """Read a saved page (UTF-8; invalid bytes replaced) and extract its records."""
+    """Read a saved page (UTF-8; invalid bytes replaced) and extract its records; ``page`` is the path
+    as given."""
+    shown = str(path)
     path = Path(path)
     try:
         if path.stat().st_size > MAX_PAGE_BYTES:
@@ -133,4 +180,4 @@ def extract_file(path: str | Path) -> list[dict]:
         raise ClickbaitError(f"{path}: is a folder, not a page") from None
     except OSError as exc:
         raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return extract(data.decode("utf-8", errors="replace"), page=path.name)
+    return extract(check_page(data, shown), page=shown)

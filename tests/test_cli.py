@@ -157,3 +157,19 @@ def test_extract_suggest_and_csv(cli):
     r = cli("extract", str(page), "--format", "csv")
     lines = r.stdout.decode().splitlines()
     assert lines[0] == "headline,tag,time,source,section,page" and len(lines) == len(recs) + 1
+
+
+def test_extract_many_pages_one_header_and_per_file_errors(cli, tmp_path):
+    from tests.conftest import FIXTURES
+
+    good = FIXTURES / "pages" / "p01_no_rail.txt"
+    html = tmp_path / "saved.html.txt"
+    html.write_text("<!DOCTYPE html><html><body>x</body></html>", encoding="utf-8")
+    r = cli("extract", str(good), str(good), "--format", "csv")
+    lines = r.stdout.decode().splitlines()
+    assert r.returncode == 0 and sum(l.startswith("headline,tag,") for l in lines) == 1
+    r = cli("extract", str(html), str(good), "nonexistent.txt", "--format", "jsonl")
+    recs = jsonl(r.stdout)
+    assert r.returncode == 1 and recs and all(x["page"] == str(good) for x in recs)
+    err = r.stderr.decode()
+    assert "HTML page" in err and "nonexistent.txt" in err and "Traceback" not in err

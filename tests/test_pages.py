@@ -11,9 +11,10 @@ PAGES = sorted((FIXTURES / "pages").glob("*.txt"))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_fixture_pages_match_expected_records(page):
+def test_fixture_pages_match_expected_records(page, monkeypatch):
     expected = [json.loads(l) for l in page.with_suffix(".expected.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
-    assert extract_file(page) == expected
+    monkeypatch.chdir(page.parent)
+    assert extract_file(page.name) == expected  # `page` is the path as given
 
 
 def test_no_headline_twice_and_no_furniture():
@@ -55,3 +56,33 @@ def test_real_seed_page():
     prodan = next(r for r in recs if "Anamaria Prodan" in r["headline"])
     assert prodan["tag"] == "FOTO" and prodan["source"] == "Prosport.ro"
     assert len({r["headline"] for r in recs}) == len(recs)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty page"),
+        (b"  \n\n", "empty page"),
+        (b"<!DOCTYPE html>\n<html><head><title>Stiri</title></head><body>x</body></html>", "HTML page"),
+        (b"\xef\xbb\xbf<html lang=\"ro\">\n<body>Titlu</body></html>", "HTML page"),
+        (b"\x1b[31m\x00\x01\x02binary\x00\x00garbage" * 20, "binary file"),
+    ],
+    ids=["empty", "blank", "html", "html-bom", "binary"],
+)
+def test_what_is_not_a_text_page_is_refused(tmp_path, content, message):
+    from clickbait.errors import ClickbaitError
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(content)
+    with pytest.raises(ClickbaitError, match=message):
+        extract_file(page)
+
+
+def test_rail_without_times_and_breadcrumbs_and_tags_in_article(monkeypatch):
+    monkeypatch.chdir(FIXTURES / "pages")
+    rail = extract_file("p06_rail_no_times.txt")
+    assert [r["section"] for r in rail].count("rail") == 4  # no headline lands in `source`
+    assert [r["source"] for r in rail if r["section"] == "partner"] == ["Mediafax", "Cancan.ro"]
+    crumbs = extract_file("p07_breadcrumb_tags.txt")
+    assert crumbs[0]["section"] == "article" and "»" not in crumbs[0]["headline"]
+    assert [(r["tag"], r["headline"].split()[0]) for r in crumbs] == [("VIDEO", "Farul"), ("EXCLUSIV", "Antrenorul"), ("FOTO", "Stadionul")]

@@ -70,6 +70,12 @@ DEFAULT_GRID: tuple[Config, ...] = tuple(
     for markers in (False, True)
     for C in (1.0, 4.0, 16.0)
 )
+# The default model's settings, chosen on RoCliCo dev (README, "Choosing the settings"); `make train`
+# trains exactly these, so a fresh clone without ../shared gives the same model.
+DEFAULT_CONFIG = Config(features="word", word_ngram=(1, 2), C=4.0, fold_diacritics=True, markers=True, min_df=2)
+# The threshold rule of the default model: max macro-F1 on out-of-fold probabilities, with the rows
+# weighted to this clickbait share (real feeds are far below the corpus's 43%).
+DEFAULT_FEED_PRIOR: float | None = None
 QUICK_GRID: tuple[Config, ...] = (Config(),)
 
 
@@ -363,6 +369,11 @@ def train(
     metadata.update(extra_metadata or {})
     model = fitted.export(threshold, metadata)
     return model, report, fitted
+
+
+def threshold_for(y, p, target_precision: float | None = None, feed_prior: float | None = None) -> tuple[float, str]:
+    """The threshold rule (see metrics.choose_threshold)."""
+    return metrics.choose_threshold(y, p, target_precision, feed_prior)
 
 
 def data_digest(texts: Sequence[str], labels: Sequence[int]) -> str:

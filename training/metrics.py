@@ -47,8 +47,11 @@ def binary(y, p, threshold: float) -> dict:
     }
 
 
-def choose_threshold(y, p, target_precision: float | None = None) -> tuple[float, str]:
+def choose_threshold(y, p, target_precision: float | None = None, feed_prior: float | None = None) -> tuple[float, str]:
     """The decision threshold from out-of-fold probabilities.
+
+    ``feed_prior``: choose for feeds whose clickbait share is this (the rows of each class are
+    weighted so that they make that share), not for the corpus's own share.
 
     Default: the threshold that maximises macro-F1. With ``target_precision``: the lowest threshold
     whose clickbait precision reaches the target (so recall is as high as it can be at that precision).
@@ -57,20 +60,26 @@ def choose_threshold(y, p, target_precision: float | None = None) -> tuple[float
     p = np.asarray(p, dtype=np.float64)
     order = np.argsort(-p, kind="stable")
     ps, ys = p[order], y[order]
-    tp = np.cumsum(ys)
-    fp = np.cumsum(1 - ys)
+    # With ``feed_prior``, each class is weighted as if it made that share of the rows.
+    wp, wn = 1.0, 1.0
+    if feed_prior is not None:
+        share = y.mean()
+        wp, wn = feed_prior / share, (1 - feed_prior) / (1 - share)
+    tp = np.cumsum(ys * wp)
+    fp = np.cumsum((1 - ys) * wn)
     # Candidate cut i: everything at index <= i predicted clickbait; only at the last of equal scores.
     last = np.r_[ps[1:] != ps[:-1], True]
     tp, fp, cut = tp[last], fp[last], ps[last]
-    P, N = int(y.sum()), int(len(y) - y.sum())
+    P, N = float(y.sum()) * wp, float(len(y) - y.sum()) * wn
     fn, tn = P - tp, N - fp
-    f1_pos = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-    f1_neg = 2 * tn / np.maximum(2 * tn + fn + fp, 1)
+    f1_pos = 2 * tp / np.maximum(2 * tp + fp + fn, 1e-12)
+    f1_neg = 2 * tn / np.maximum(2 * tn + fn + fp, 1e-12)
     macro = (f1_pos + f1_neg) / 2
     if target_precision is None:
         i = int(np.argmax(macro))
-        return _between(cut, i), "max macro-F1 on out-of-fold probabilities"
-    precision = tp / np.maximum(tp + fp, 1)
+        where = "" if feed_prior is None else f", rows weighted to a {feed_prior:.0%} clickbait share"
+        return _between(cut, i), f"max macro-F1 on out-of-fold probabilities{where}"
+    precision = tp / np.maximum(tp + fp, 1e-12)
     ok = np.nonzero(precision >= target_precision)[0]
     if len(ok) == 0:
         i = int(np.argmax(precision))
