@@ -245,12 +245,12 @@ def score(
         _warn(f"{source.bad_lines} input line(s) had bytes that are not UTF-8; they were replaced with U+FFFD")
 
 
-def _check_out(out: Path) -> None:
+def _check_out(text: str) -> Path:
     """Fail before minutes of training, not after: --out must name a file in a folder that exists and
     that this process may write to."""
-    text = str(out)
     if not text.strip():
         raise typer.BadParameter("is empty; name the model file to write, e.g. models/mine.npz", param_hint="--out")
+    out = Path(text)
     if out.is_dir() or text.endswith(("/", os.sep)):
         raise typer.BadParameter(f"{out} is a folder; name a file inside it, e.g. {out / 'mine.npz'}", param_hint="--out")
     folder = out.parent if str(out.parent) else Path(".")
@@ -264,6 +264,7 @@ def _check_out(out: Path) -> None:
         os.unlink(probe)
     except OSError as exc:
         raise ClickbaitError(f"--out {out}: cannot write in {folder} ({exc.strerror or exc})") from None
+    return out
 
 
 def _check_reading_options(delimiter: Optional[str], encoding: str) -> None:
@@ -280,7 +281,7 @@ def _check_reading_options(delimiter: Optional[str], encoding: str) -> None:
 @app.command(epilog=EPILOG)
 def train(
     data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled files: CSV/TSV (header with headline|title|text and label|category|clickbait), JSON Lines or a JSON array.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model (.npz); written atomically; its folder must exist.")] = Path("models/clickbait.npz"),
+    out: Annotated[str, typer.Option("--out", "-o", help="Where to write the model (.npz); written atomically; its folder must exist.")] = "models/clickbait.npz",
     dev: Annotated[Optional[list[Path]], typer.Option("--dev", help="Labelled titles of your own outlet: choose the settings and the threshold on them instead of by cross-validation (same formats; repeatable).")] = None,
     clickbait_files: Annotated[Optional[list[Path]], typer.Option("--clickbait", help="A plain text file of clickbait headlines, one per line (repeatable).")] = None,
     not_clickbait_files: Annotated[Optional[list[Path]], typer.Option("--not-clickbait", help="A plain text file of non-clickbait headlines, one per line (repeatable).")] = None,
@@ -313,7 +314,7 @@ def train(
         raise typer.BadParameter(str(exc), param_hint="--grid") from None
     if not data and not clickbait_files and not not_clickbait_files:
         raise typer.BadParameter("give labelled files, or --clickbait and --not-clickbait text files", param_hint="DATA")
-    _check_out(out)
+    out = _check_out(out)
     from clickbait import render
     from training import data as tdata
 
@@ -412,6 +413,7 @@ def evaluate(
     threshold: Annotated[Optional[float], typer.Option(help="Decision threshold (default: the model's own).")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="Also report per value of this column (e.g. source_kind, tag).")] = None,
     errors: Annotated[int, typer.Option("--errors", help="List the N most confident mistakes.", min=0)] = 0,
+    predictions: Annotated[Optional[Path], typer.Option("--predictions", help="Write every input row with its probability and decision to this CSV file.")] = None,
     delimiter: Annotated[Optional[str], typer.Option(help="CSV delimiter (default: detected).")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the data files.")] = "utf-8",
     fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="table or json.")] = ReportFmt.table,
@@ -426,7 +428,9 @@ def evaluate(
     from training import evaluate as tev
 
     m = _load(model)
-    result = tev.evaluate(m, data, threshold=threshold, by=by, errors=errors, delimiter=delimiter, encoding=encoding)
+    _check_reading_options(delimiter, encoding)
+    result = tev.evaluate(m, data, threshold=threshold, by=by, errors=errors, delimiter=delimiter, encoding=encoding,
+                          predictions=predictions)
     if fmt == ReportFmt.json:
         import json
 

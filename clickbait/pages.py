@@ -160,7 +160,7 @@ def check_page(data: bytes, where: str) -> str:
         raise ClickbaitError(f"{where}: an HTML page, not a page saved as text; save it as text "
                              f"(in the browser: Save page as… > Text files, or copy the page into a .txt file)")
     controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 12, 13))
-    if b"\0" in head or controls > len(head) // 100:
+    if b"\0" in head or controls > max(16, len(head) // 50):
         raise ClickbaitError(f"{where}: a binary file, not a page saved as text")
     return data.decode("utf-8", errors="replace")
 

@@ -205,6 +205,12 @@ def extract_table(records: list[dict], columns: list[str]) -> None:
 def evaluate_report(result: dict) -> None:
     o = result["overall"]
     _out.print(_metrics_table(f"{', '.join(result['files'])} at threshold {result['threshold']:.3f}", [("all", o)]))
+    ci = o.get("ci95")
+    if ci and ci.get("macro_f1") and ci["macro_f1"][0] is not None:
+        _out.print(f"95% bootstrap intervals (1,000 resamples): macro-F1 {ci['macro_f1'][0]:.3f}-{ci['macro_f1'][1]:.3f}, "
+                   f"ROC-AUC {ci['roc_auc'][0]:.3f}-{ci['roc_auc'][1]:.3f}")
+    if o.get("note"):
+        _out.print(o["note"])
     cm = Table(title="confusion matrix (rows: truth, columns: prediction)", title_justify="left")
     cm.add_column("")
     cm.add_column("predicted clickbait", justify="right")
@@ -265,6 +271,8 @@ def explain_report(result: dict, model, top: int) -> None:
     if words:
         line.append(visible(result.get("after", "")))
     _out.print(Text("headline: ") + (line if words else visible(result["headline"])))
+    if not result["headline"].isprintable():
+        _out.print(Text("as given: ") + visible(result["headline"]))
     if result["tag"]:
         _out.print(Text("tag: ") + visible(result["tag"]) + Text(" (not scored)"))
     if colour and words:

@@ -20,6 +20,7 @@ def evaluate(
     errors: int = 0,
     delimiter: str | None = None,
     encoding: str = "utf-8",
+    predictions: str | Path | None = None,
 ) -> dict:
     """Score every labelled row of ``paths`` (duplicates kept: this measures, it does not train)."""
     examples = []
@@ -29,14 +30,19 @@ def evaluate(
         raise ClickbaitError(f"{', '.join(map(str, paths))}: no labelled rows")
     cut = model.threshold if threshold is None else threshold
     y = np.array([e.label for e in examples], dtype=np.int64)
-    p = model.probabilities([e.text for e in examples])
-    p = np.nan_to_num(p, nan=0.0)
+    raw = model.probabilities([e.text for e in examples])
+    p = np.nan_to_num(raw, nan=0.0)  # a title with no word to judge counts as "not clickbait"
+    overall = _figures(y, p, cut)
+    overall["ci95"] = metrics.bootstrap_ci(y, p, cut) if len(set(y.tolist())) == 2 else None
     result = {
         "files": [str(x) for x in paths],
         "model": str(model.path) if model.path else None,
         "threshold": cut,
-        "overall": metrics.binary(y, p, cut),
+        "overall": overall,
+        "unscored": int(np.isnan(raw).sum()),
     }
+    if predictions is not None:
+        write_predictions(predictions, examples, raw, cut)
     if by:
         key = by.strip().lower()
         if key == "tag":
@@ -50,7 +56,7 @@ def evaluate(
         groups = {}
         for value in sorted(set(values)):
             idx = np.array([v == value for v in values])
-            groups[value] = metrics.binary(y[idx], p[idx], cut)
+            groups[value] = _figures(y[idx], p[idx], cut)
         result["by"] = {"column": key, "groups": groups}
     if errors:
         wrong = np.nonzero((p >= cut) != (y == 1))[0]
@@ -61,3 +67,43 @@ def evaluate(
             for i in order[:errors]
         ]
     return result
+
+
+def _figures(y: np.ndarray, p: np.ndarray, cut: float) -> dict:
+    """metrics.binary, except that a one-class group says why its F1 and ROC-AUC are undefined
+    (null) instead of showing numbers that mean nothing."""
+    m = metrics.binary(y, p, cut)
+    pos = int(y.sum())
+    if pos == 0 or pos == len(y):
+        m["macro_f1"] = None
+        m["roc_auc"] = None
+        only = "clickbait" if pos else "not clickbait"
+        m["note"] = f"one class only ({len(y)} {only}): macro-F1 and ROC-AUC are undefined"
+    return m
+
+
+def write_predictions(path: str | Path, examples, probs: np.ndarray, cut: float) -> None:
+    """Each input row with its probability and decision, as CSV, written atomically."""
+    import csv
+    import io
+
+    from clickbait.model import atomic_write
+
+    names: list[str] = []
+    for e in examples:
+        for k in e.fields:
+            if k not in names:
+                names.append(k)
+    for k in ("headline", "label"):
+        if k not in names:
+            names.insert(0 if k == "headline" else 1, k)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(names + ["where", "probability", "clickbait"])
+    for e, p in zip(examples, probs.tolist()):
+        row = {**e.fields, "headline": e.fields.get("headline", e.text), "label": e.fields.get("label", e.label)}
+        w.writerow([row.get(k, "") for k in names] + [e.where, "" if p != p else repr(p), "" if p != p else int(p >= cut)])
+    try:
+        atomic_write(Path(path), buf.getvalue().encode("utf-8"))
+    except ClickbaitError as exc:
+        raise ClickbaitError(str(exc).replace("cannot write model", "cannot write predictions")) from None
