@@ -192,6 +192,10 @@ def score(
     fmt: Annotated[Optional[Fmt], typer.Option("--format", "-f", help="table (default on a terminal), jsonl or tsv (default in a pipe).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the three n-grams that weigh most in each decision.")] = False,
     header: Annotated[bool, typer.Option("--header", help="tsv: print a header line first (off by default, so output lines match input lines).")] = False,
+    input_file: Annotated[Optional[str], typer.Option("--input", "-i", help="Score a table (CSV, TSV or JSON Lines; - for standard input): every row is written back in the same format with tag, probability and clickbait appended.")] = None,
+    column: Annotated[Optional[str], typer.Option("--column", "-c", help="--input: the text column (default: headline, title or text).")] = None,
+    delimiter: Annotated[Optional[str], typer.Option(help="--input: CSV delimiter (default: detected; \\t for tab).")] = None,
+    encoding: Annotated[str, typer.Option(help="--input: text encoding of the table, e.g. cp1250.")] = "utf-8",
 ) -> None:
     """Score headlines: rail tag, clickbait probability and decision, one record per headline, in order.
 
@@ -203,12 +207,25 @@ def score(
 
       clickbait score -- "-20 de grade în Harghita"      # a headline that starts with -
 
+      clickbait score --input articles.csv --column title > scored.csv
+
+      clickbait score --prior auto < feed.txt              # the feed's own clickbait share
+
     Columns: headline, tag, probability, clickbait, short (one or two words: a weak signal), reason (why
     a line has no probability: blank, no words, tag only). One record per input line, in order.
     Only the first 1,000 characters of a line are scored.
     """
     _check_threshold(threshold)
     prior_value = _parse_prior(prior)
+    if input_file is not None:
+        if headlines:
+            raise typer.BadParameter("give headlines or --input, not both", param_hint="--input")
+        if fmt is not None or header or explain:
+            raise typer.BadParameter("--input writes the table's own format (no --format, --header or --explain)", param_hint="--input")
+        _check_reading_options(delimiter, encoding)
+        return _score_table(_load(model), input_file, column, delimiter, encoding, threshold, prior_value)
+    if column is not None or delimiter is not None:
+        raise typer.BadParameter("only applies with --input", param_hint="--column/--delimiter")
     form = _resolve_fmt(fmt.value if fmt else None)
     if header and form != "tsv":
         raise typer.BadParameter("only applies to --format tsv", param_hint="--header")
@@ -276,6 +293,27 @@ def _check_reading_options(delimiter: Optional[str], encoding: str) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise typer.BadParameter(f"unknown encoding {encoding!r} (for example utf-8, cp1250, latin-1)", param_hint="--encoding") from None
+
+
+def _score_table(m, path: str, column, delimiter, encoding, threshold, prior) -> None:
+    from clickbait import scoring
+    from clickbait import table as tables
+
+    spooled = None
+    try:
+        if prior == "auto" and path == "-":
+            spooled = path = tables.spool_stdin()
+        opener = lambda: tables.open_table(path, column=column, delimiter=delimiter, encoding=encoding)  # noqa: E731
+        opener()  # header problems now, before a first pass
+        if prior == "auto":
+            prior, iterations, n = scoring.table_prior(m, opener)
+            _note(f"estimated clickbait share {prior:.4f} ({iterations} EM iterations over {n:,} scored rows)")
+        bad = scoring.score_table(m, opener(), threshold, prior, _out, lambda msg: _warn(msg))
+    finally:
+        if spooled:
+            os.unlink(spooled)
+    if bad:
+        _warn(f"{bad} row(s) could not be scored; they are written with empty score fields")
 
 
 @app.command(epilog=EPILOG)
@@ -480,6 +518,46 @@ def info(
         from clickbait import render
 
         render.info_report(card)
+
+
+class LabelStrategy(str, Enum):
+    uncertain = "uncertain"
+    random = "random"
+    confident = "confident"
+
+
+@app.command(epilog=EPILOG)
+def label(
+    sources: Annotated[list[Path], typer.Argument(help="Saved pages (.txt), text files of titles (one per line), or CSV/TSV/JSONL tables with a text column.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The answer file (CSV: headline,label,source,page,labelled_at); appended to, resumed from.")] = None,
+    model: ModelOpt = None,
+    strategy: Annotated[LabelStrategy, typer.Option(help="Which titles first: uncertain (nearest the threshold), random, confident (farthest).")] = LabelStrategy.uncertain,
+    batch: Annotated[int, typer.Option(help="Answers per batch: a summary, and the quick retrain, after each.", min=1)] = 20,
+    retrain_every: Annotated[Optional[int], typer.Option("--retrain-every", help="Retrain after this many answers (default: --batch; 0: never).", min=0)] = None,
+    base: Annotated[Optional[list[Path]], typer.Option("--base", help="Labelled corpus the quick retrain starts from (repeatable; default data/headlines.csv).")] = None,
+    column: Annotated[Optional[str], typer.Option("--column", help="The text column of CSV/JSONL sources (default: headline, title or text).")] = None,
+    export: Annotated[Optional[str], typer.Option("--export", help="Write the unlabelled queue in order as CSV to this file (- for stdout) instead of asking.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random strategy's order.")] = 0,
+) -> None:
+    """Label your outlet's own titles, most informative first, to adapt the model (interactive).
+
+    Examples:
+
+      clickbait label pages/*.txt --out mine.csv
+
+      clickbait label titles.txt export.csv --column title --out mine.csv --batch 25
+
+      clickbait label pages/*.txt --out mine.csv --export queue.csv     # label elsewhere
+
+      clickbait train data/headlines.csv mine.csv --out models/mine.npz  # then: the adapted model
+
+    Keys: y clickbait, n not clickbait, s skip, u undo, q save and quit, ? help. Every answer is saved
+    at once; running the same command again resumes.
+    """
+    from clickbait import label_tty
+
+    raise typer.Exit(label_tty.command(sources, out, model=model, strategy=strategy.value, batch=batch,
+                                       retrain_every=retrain_every, base=base, column=column, export=export, seed=seed))
 
 
 @app.command(epilog=EPILOG)

@@ -88,6 +88,8 @@ class Model:
 
     def _logits(self, prep: Prepared, n: int) -> np.ndarray:
         out = np.full(n, float(self.intercept))
+        if n == 0:
+            return out
         counted = False
         for block in self.blocks:
             doc = prep.joined_marked if (block.markers and prep.joined_marked is not None) else prep.joined_plain

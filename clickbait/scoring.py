@@ -171,3 +171,43 @@ def _write_all(fd: int, data: bytes) -> None:
         except OSError as exc:
             raise ClickbaitError(f"--prior auto: cannot spool the input to a temporary file ({exc.strerror or exc})") from None
         view = view[n:]
+
+
+def table_prior(model: Model, open_table) -> tuple[float, int, int]:
+    """--prior auto for a table: one pass over ``open_table()``'s rows, keeping one log-odds value
+    per scored row; returns (share, EM iterations, rows scored)."""
+    logits = []
+    table = open_table()
+    for batch in table.batches():
+        texts = [r.text for r in batch if r.text is not None]
+        if texts:
+            z = model.logits(texts)
+            logits.append(z[~np.isnan(z)])
+    z = np.concatenate(logits) if logits else np.zeros(0)
+    if z.size == 0:
+        raise ClickbaitError("--prior auto: the input has no row to score, so no share to estimate")
+    share, iterations = priors.estimate(1.0 / (1.0 + np.exp(-z)), model.prior)
+    return min(max(share, 1e-6), 1 - 1e-6), iterations, int(z.size)
+
+
+def score_table(model: Model, table, threshold: float | None, prior: float | None, write, problem) -> int:
+    """Write every row of ``table`` with tag, probability and clickbait appended, in order, through
+    ``write(text)``; each row that cannot be scored is passed to ``problem(message)`` and written with
+    empty score fields. Returns the number of such rows."""
+    head = table.head()
+    if head:
+        write(head)
+    bad = 0
+    for batch in table.batches():
+        texts = [r.text for r in batch if r.text is not None]
+        scores = iter(model.score(texts, threshold=threshold, prior=prior)) if texts else iter(())
+        out = []
+        for r in batch:
+            if r.text is None:
+                bad += 1
+                problem(r.problem or f"{table.path}:{r.line}: no text")
+                out.append(table.out_row(r, None))
+            else:
+                out.append(table.out_row(r, next(scores)))
+        write("".join(out))
+    return bad

@@ -165,6 +165,7 @@ _TAG_RE = re.compile(
 _TAG_ONLY_RE = re.compile(rf"^(?P<tag>{_ONE_TAG}(?:(?:\s*[/|,]\s*|\s+){_ONE_TAG})*)\s*[.:!|]?$")
 _ONE_TAG_RE = re.compile(_ONE_TAG)
 _TAG_FIRST = frozenset(v[0] for v in _TAG_VARIANTS)
+_TAG_PREFIX = frozenset(v[:2] for v in _TAG_VARIANTS)  # a cheap first test: the first two letters
 
 
 def _canonical_tag(run: str) -> str:
@@ -204,7 +205,7 @@ def tag_only(text: str) -> str | None:
 # "xxs ce" is a sentence-initial "ce", unlike "după ce"; "xxcolon" is an answer that follows.
 # Markers feed word n-grams only: character n-grams never see them.
 MARKERS = ("xxbos", "xxeos", "xxs", "xxq", "xxcolon")
-_SENTENCE_END = re.compile(r"([.!?]+) (?=\S)")
+_SENTENCE_END = re.compile(r"(?<=[.!?]) (?=\S)")  # the space after a run of . ! ?, before more text
 _FOLD_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
 _FOLD_MAP = {chr(c): (v or "") for c, v in _FOLD.items()}
 
@@ -215,7 +216,7 @@ def _fold_lines(text: str) -> str:
 
 def _mark_lines(body: str) -> str:
     """Structure markers for each ``\\n``-separated, normalised, lower-cased line of ``body``."""
-    body = _SENTENCE_END.sub(r"\1 xxs ", body)
+    body = _SENTENCE_END.sub(" xxs ", body)
     body = body.replace("?", "? xxq ").replace(":", ": xxcolon ")
     return "xxbos " + body.replace("\n", " xxeos\nxxbos ") + " xxeos"
 
@@ -235,13 +236,14 @@ def is_word(token: str) -> bool:
 
 
 def count_words(joined: str, n: int) -> list[int]:
-    """Words to judge (see :func:`is_word`) in each of the ``n`` lines of ``joined``."""
+    """Words to judge (see :func:`is_word`) in each of the ``n`` lines of ``joined``, counted up to 3:
+    all that decides is none (no score), one or two (short) or more."""
     counts = [0] * n
     row = 0
     for tok in _TOKENS.findall(joined):
         if tok == "\n":
             row += 1
-        elif is_word(tok):
+        elif counts[row] < 3 and is_word(tok):
             counts[row] += 1
     return counts
 
@@ -301,7 +303,7 @@ def prepare_many(texts: Sequence[str], fold_diacritics: bool = False, markers: b
     lines = normalize_many([t[:MAX_CHARS] for t in texts])
     tags: list[str | None] = [None] * len(lines)
     for i, line in enumerate(lines):
-        if line[:1] in _TAG_FIRST:
+        if line[:2] in _TAG_PREFIX:
             tag = tag_only(line)
             if tag is not None:
                 tags[i], lines[i] = tag, ""
