@@ -76,7 +76,7 @@ class ReportFmt(str, Enum):
 
 ModelOpt = Annotated[
     Optional[Path],
-    typer.Option("--model", "-m", help="Model file (default: $CLICKBAIT_MODEL, else models/clickbait.npz of the checkout)."),
+    typer.Option("--model", "-m", help="Model file (default: $CLICKBAIT_MODEL, else models/clickbait.npz of the checkout, else clickbait.npz in the user's data folder)."),
 ]
 
 
@@ -316,14 +316,73 @@ def _score_table(m, path: str, column, delimiter, encoding, threshold, prior) ->
         _warn(f"{bad} row(s) could not be scored; they are written with empty score fields")
 
 
+class ShareFmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command(epilog=EPILOG)
+def share(
+    files: Annotated[list[str], typer.Argument(help="Titles: plain text (one per line), CSV/TSV/JSON Lines with a text column, or the output of `clickbait extract --format jsonl`.")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Group by this column (source, date, section, tag, outlet, ...) instead of by file.")] = None,
+    column: Annotated[Optional[str], typer.Option("--column", "-c", help="The text column of CSV/JSONL input (default: headline, title or text).")] = None,
+    model: ModelOpt = None,
+    fmt: Annotated[Optional[ShareFmt], typer.Option("--format", "-f", help="table (default on a terminal, with bars), json or csv (default in a pipe).")] = None,
+    delimiter: Annotated[Optional[str], typer.Option(help="CSV delimiter (default: detected; \\t for tab).")] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the files.")] = "utf-8",
+) -> None:
+    """The clickbait share of each file or group: n, the flagged share (classify and count), and the
+    EM-estimated share with a 95% bootstrap interval (Saerens et al. 2002), which corrects the count
+    for the share the model was trained for. Groups of fewer than 30 titles get no estimate.
+
+    Examples:
+
+      clickbait share digi.txt libertatea.txt
+
+      clickbait extract pages/*.txt --format jsonl > rails.jsonl; clickbait share rails.jsonl --by source
+    """
+    _check_reading_options(delimiter, encoding)
+    from clickbait import share as shares
+
+    m = _load(model)
+    form = fmt.value if fmt else ("table" if sys.stdout.isatty() else "csv")
+    groups = shares.collect(m, files, by=by, column=column, delimiter=delimiter, encoding=encoding,
+                            on_problem=lambda msg: _warn(msg))
+    if not groups:
+        raise ClickbaitError("no titles to measure")
+    rows = shares.summarise(m, groups)
+    if form == "json":
+        _out(_json({"model": str(m.path), "threshold": m.threshold, "model_prior": m.prior, "by": by or "file",
+                    "groups": [g.as_dict() for g in rows]}))
+    elif form == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["group", "n", "scored", "flagged_share", "estimated_share", "ci95_low", "ci95_high", "note"])
+        for g in rows:
+            w.writerow([g.name, g.n, g.scored, "" if g.flagged is None else f"{g.flagged:.4f}",
+                        "" if g.share is None else f"{g.share:.4f}", "" if g.low is None else f"{g.low:.4f}",
+                        "" if g.high is None else f"{g.high:.4f}", g.note or ""])
+        _out(buf.getvalue())
+    else:
+        from clickbait import render
+
+        with _pipe_guard():
+            render.share_table(rows, by or "file", m.threshold)
+
+
 @app.command(epilog=EPILOG)
 def train(
+    out: Annotated[str, typer.Option("--out", "-o", help="Where to write the model (.npz); written atomically; its folder must exist.")],
     data: Annotated[Optional[list[Path]], typer.Argument(help="Labelled files: CSV/TSV (header with headline|title|text and label|category|clickbait), JSON Lines or a JSON array.")] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Where to write the model (.npz); written atomically; its folder must exist.")] = "models/clickbait.npz",
     dev: Annotated[Optional[list[Path]], typer.Option("--dev", help="Labelled titles of your own outlet: choose the settings and the threshold on them instead of by cross-validation (same formats; repeatable).")] = None,
     clickbait_files: Annotated[Optional[list[Path]], typer.Option("--clickbait", help="A plain text file of clickbait headlines, one per line (repeatable).")] = None,
     not_clickbait_files: Annotated[Optional[list[Path]], typer.Option("--not-clickbait", help="A plain text file of non-clickbait headlines, one per line (repeatable).")] = None,
-    grid: Annotated[str, typer.Option(help="Model selection grid: default (features x n-grams x C) or quick (one config).")] = "default",
+    grid: Annotated[str, typer.Option(help="default: the settings chosen on real Romanian titles (README); search: compare 24 candidates (features x n-grams x markers x C) by cross-validation, or on --dev; quick: one small config.")] = "default",
+    feed_prior: Annotated[Optional[float], typer.Option("--feed-prior", help="The clickbait share of the feeds the model is for (0 < P < 1): its probabilities assume it and its threshold is chosen for it (make train: 0.2). Default: equal shares.")] = None,
     target_precision: Annotated[Optional[float], typer.Option("--target-precision", help="Choose the threshold for this clickbait precision instead of max macro-F1.")] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2, max=20)] = 5,
     jobs: Annotated[int, typer.Option(help="Parallel jobs for cross-validation.", min=1, max=64)] = 2,
@@ -343,8 +402,10 @@ def train(
     """
     if target_precision is not None and not 0.0 < target_precision <= 1.0:
         raise typer.BadParameter("must be in (0, 1]", param_hint="--target-precision")
+    if feed_prior is not None and not 0.0 < feed_prior < 1.0:
+        raise typer.BadParameter("must be between 0 and 1 (exclusive)", param_hint="--feed-prior")
     _check_reading_options(delimiter, encoding)
-    from training import fit as tfit
+    from clickbait.training import fit as tfit
 
     try:
         grid_cfgs = tfit.parse_grid(grid)
@@ -354,7 +415,7 @@ def train(
         raise typer.BadParameter("give labelled files, or --clickbait and --not-clickbait text files", param_hint="DATA")
     out = _check_out(out)
     from clickbait import render
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     ds = tdata.load(list(data or []), delimiter=delimiter, encoding=encoding,
                     plain={1: list(clickbait_files or []), 0: list(not_clickbait_files or [])})
@@ -373,6 +434,7 @@ def train(
             progress=update,
             extra_metadata={"data_files": files, **({"dev_files": [p.name for p in dev]} if dev else {})},
             dev=(dev_ds.texts, dev_ds.labels) if dev_ds else None,
+            feed_prior=feed_prior,
         )
     model.save(out)
     if fmt == ReportFmt.json:
@@ -463,7 +525,7 @@ def evaluate(
       clickbait evaluate held_out.csv --by source_kind --errors 10
     """
     _check_threshold(threshold)
-    from training import evaluate as tev
+    from clickbait.training import evaluate as tev
 
     m = _load(model)
     _check_reading_options(delimiter, encoding)
@@ -536,6 +598,7 @@ def label(
     retrain_every: Annotated[Optional[int], typer.Option("--retrain-every", help="Retrain after this many answers (default: --batch; 0: never).", min=0)] = None,
     base: Annotated[Optional[list[Path]], typer.Option("--base", help="Labelled corpus the quick retrain starts from (repeatable; default data/headlines.csv).")] = None,
     column: Annotated[Optional[str], typer.Option("--column", help="The text column of CSV/JSONL sources (default: headline, title or text).")] = None,
+    exclude: Annotated[Optional[list[Path]], typer.Option("--exclude", help="Never ask the titles of this file, e.g. a held-out set labelled apart (repeatable).")] = None,
     export: Annotated[Optional[str], typer.Option("--export", help="Write the unlabelled queue in order as CSV to this file (- for stdout) instead of asking.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random strategy's order.")] = 0,
 ) -> None:
@@ -545,11 +608,13 @@ def label(
 
       clickbait label pages/*.txt --out mine.csv
 
-      clickbait label titles.txt export.csv --column title --out mine.csv --batch 25
+      clickbait label pages/*.txt --out held.csv --strategy random
 
-      clickbait label pages/*.txt --out mine.csv --export queue.csv     # label elsewhere
+      clickbait label pages/*.txt titles.txt --out mine.csv --exclude held.csv
 
-      clickbait train data/headlines.csv mine.csv --out models/mine.npz  # then: the adapted model
+      clickbait label feed.csv --column title --out mine.csv --export queue.csv
+
+      clickbait train data/headlines.csv mine.csv --dev held.csv --out models/mine.npz
 
     Keys: y clickbait, n not clickbait, s skip, u undo, q save and quit, ? help. Every answer is saved
     at once; running the same command again resumes.
@@ -557,7 +622,8 @@ def label(
     from clickbait import label_tty
 
     raise typer.Exit(label_tty.command(sources, out, model=model, strategy=strategy.value, batch=batch,
-                                       retrain_every=retrain_every, base=base, column=column, export=export, seed=seed))
+                                       retrain_every=retrain_every, base=base, column=column, export=export, seed=seed,
+                                       exclude=exclude or []))
 
 
 @app.command(epilog=EPILOG)

@@ -50,12 +50,35 @@ MODEL_FILENAME = "clickbait.npz"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def default_model_path() -> Path:
-    """$CLICKBAIT_MODEL if set, else ``models/clickbait.npz`` in the checkout this package runs from."""
+def model_locations() -> list[Path]:
+    """Where the default model is looked for, in order: $CLICKBAIT_MODEL; ``models/clickbait.npz`` of
+    the checkout this package runs from (an editable install); ``clickbait.npz`` in the user's data
+    folder (platformdirs: ``~/.local/share/clickbait`` on Linux), where an installed package keeps it."""
     env = os.environ.get("CLICKBAIT_MODEL")
     if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "models" / MODEL_FILENAME
+        return [Path(env)]
+    places = []
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").exists():
+        places.append(checkout / "models" / MODEL_FILENAME)
+    places.append(user_model_path())
+    return places
+
+
+def user_model_path() -> Path:
+    """``clickbait.npz`` in the user's data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("clickbait", appauthor=False) / MODEL_FILENAME
+
+
+def default_model_path() -> Path:
+    """The first of :func:`model_locations` that exists (else the first of them)."""
+    places = model_locations()
+    for p in places:
+        if p.exists():
+            return p
+    return places[0]
 
 
 @dataclass
@@ -334,10 +357,22 @@ class Model:
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> "Model":
         """Read and check a model file. Raises :class:`ClickbaitError` naming the path and the problem."""
-        path = Path(path) if path is not None else default_model_path()
+        if path is None and os.environ.get("CLICKBAIT_MODEL"):
+            path = Path(os.environ["CLICKBAIT_MODEL"])
+            if not path.exists():
+                raise ClickbaitError(f"{path}: model file not found (named by $CLICKBAIT_MODEL)")
+        if path is None:
+            places = model_locations()
+            path = next((p for p in places if p.exists()), None)
+            if path is None:
+                looked = "; ".join(str(p) for p in places)
+                raise ClickbaitError(
+                    f"no model found (looked in: {looked}); run `make train` in the checkout, or "
+                    f"`clickbait train DATA --out {places[-1]}`, or set $CLICKBAIT_MODEL"
+                )
+        path = Path(path)
         if not path.exists():
-            hint = " (run `make train` to build the default model)" if path == default_model_path() else ""
-            raise ClickbaitError(f"{path}: model file not found{hint}")
+            raise ClickbaitError(f"{path}: model file not found")
         if path.is_dir():
             raise ClickbaitError(f"{path}: is a folder, not a model file")
         try:

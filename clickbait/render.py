@@ -317,3 +317,30 @@ def info_report(card: dict) -> None:
         for gram, coef in card[key]:
             tt.add_row(visible(gram), f"{coef:+.3f}")
         _out.print(tt)
+
+
+def share_table(rows, by: str, threshold: float) -> None:
+    """Shares per group, with a bar per group (the estimate, its interval marked) to compare at a glance."""
+    t = Table(title=f"clickbait share by {by} (flagged at threshold {threshold:.3f}; estimated by EM, 95% interval)",
+              title_justify="left")
+    t.add_column(by, overflow="fold")
+    for c in ("n", "flagged", "estimated", "95% interval"):
+        t.add_column(c, justify="right", no_wrap=True)
+    t.add_column("", no_wrap=True)
+    width = 24
+    for g in rows:
+        if g.share is None:
+            bar = Text(g.note or "", style="dim")
+            est = interval = "-"
+        else:
+            lo, hi, mid = (int(round(x * width)) for x in (g.low, g.high, g.share))
+            cells = ["·"] * width
+            for i in range(lo, min(hi, width - 1) + 1):
+                cells[i] = "─"
+            bar = Text()
+            bar.append("█" * mid, style="red")
+            bar.append("".join(cells[mid:]), style="dim")
+            est = f"{g.share:.1%}"
+            interval = f"{g.low:.1%}-{g.high:.1%}"
+        t.add_row(visible(g.name), f"{g.n:,}", "-" if g.flagged is None else f"{g.flagged:.1%}", est, interval, bar)
+    _out.print(t)

@@ -21,8 +21,8 @@ def trained(tmp_path_factory):
     """The corpus trained with the default grid's usual winner (one config, no search): model file,
     the scikit-learn objects it came from, and the training texts."""
     from clickbait.model import Model
-    from training import data as tdata
-    from training import fit as tfit
+    from clickbait.training import data as tdata
+    from clickbait.training import fit as tfit
 
     ds = tdata.load([DATA])
     model, report, fitted = tfit.train(ds.texts, ds.labels, grid=tfit.QUICK_GRID, n_jobs=1)

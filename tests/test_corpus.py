@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from tests.conftest import DATA, SHARED
-from training import corpus
+from clickbait.training import corpus
 
 
 def test_corpus_passes_its_check():

@@ -5,7 +5,7 @@ import pytest
 
 from clickbait.errors import ClickbaitError
 from clickbait.model import FORMAT_VERSION, Model
-from training import fit as tfit
+from clickbait.training import fit as tfit
 
 
 def test_numpy_scorer_equals_sklearn_on_every_training_headline(trained):
@@ -70,7 +70,7 @@ def test_save_load_roundtrip_and_determinism(trained, tmp_path):
 
 
 def test_training_is_deterministic(trained, tmp_path):
-    from training import data as tdata
+    from clickbait.training import data as tdata
     from tests.conftest import DATA
 
     ds = tdata.load([DATA])
@@ -95,10 +95,22 @@ def test_explain_terms_sum_to_logit(trained):
         assert abs(t["tfidf"] * t["coef"] - t["contribution"]) < 1e-15
 
 
-def test_missing_default_model_says_make_train(monkeypatch, tmp_path):
+def test_missing_default_model_names_every_place_looked(monkeypatch, tmp_path):
+    from clickbait import model as cm
+
     monkeypatch.setenv("CLICKBAIT_MODEL", str(tmp_path / "none.npz"))
-    with pytest.raises(ClickbaitError, match="make train"):
+    with pytest.raises(ClickbaitError, match=r"none\.npz: model file not found \(named by \$CLICKBAIT_MODEL\)"):
         Model.load()
+    monkeypatch.delenv("CLICKBAIT_MODEL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(cm, "MODEL_FILENAME", "absent-model.npz")
+    places = cm.model_locations()
+    assert places[-1] == tmp_path / "data" / "clickbait" / "absent-model.npz"
+    with pytest.raises(ClickbaitError) as exc:
+        Model.load()
+    for p in places:
+        assert str(p) in str(exc.value)
+    assert "make train" in str(exc.value)
 
 
 def test_words_counted_in_the_word_pass_equal_the_text_count(trained):

@@ -128,8 +128,8 @@ def test_item06_content_free_lines_are_never_confident(cli, fmt):
 
 
 def test_item06_markers_never_feed_character_ngrams(tmp_path):
-    from training import data as tdata
-    from training import fit as tfit
+    from clickbait.training import data as tdata
+    from clickbait.training import fit as tfit
 
     ds = tdata.load([DATA])
     cfg = tfit.Config(features="union", markers=True)
@@ -217,10 +217,10 @@ def test_item11_interactive_score_prints_one_header_and_a_plain_prompt(trained):
         assert "warning" not in prompt
         seen = prompt
         child.sendline("Guvernul a aprobat bugetul pe 2027")
-        child.expect(r"2027\s+0\.\d+")  # the answer row, at once
+        child.expect(r"2027\s+[01]\.\d+")  # the answer row, at once
         seen += child.before + child.after
         child.sendline("Ce a urmat te va lăsa fără cuvinte")
-        child.expect(r"cuvinte\s+0\.\d+")
+        child.expect(r"cuvinte\s+[01]\.\d+")
         seen += child.before + child.after
         child.sendeof()
         child.expect(pexpect.EOF)
@@ -264,7 +264,7 @@ def _rows(n: int = 12) -> list[tuple[str, str]]:
 
 
 def test_item14_pandas_float_labels_are_accepted(tmp_path):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     p = _write(tmp_path, "f.csv", ("headline,label\n" + "".join(f"{h},{l}\n" for h, l in _rows())).encode())
     ds = tdata.load([p])
@@ -272,7 +272,7 @@ def test_item14_pandas_float_labels_are_accepted(tmp_path):
 
 
 def test_item14_a_number_as_headline_is_named(tmp_path):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     p = _write(tmp_path, "n.jsonl", b'{"headline": 123, "label": 1}\n')
     with pytest.raises(ClickbaitError, match=r"n\.jsonl:1: the headline is a number, not text"):
@@ -280,7 +280,7 @@ def test_item14_a_number_as_headline_is_named(tmp_path):
 
 
 def test_item14_utf16_and_bom_files_are_read(tmp_path):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     text = "headline,label\n" + "".join(f"Știre {h},{l}\n" for h, l in _rows())
     for name, data in (("u16.csv", text.encode("utf-16")), ("bom.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))):
@@ -289,7 +289,7 @@ def test_item14_utf16_and_bom_files_are_read(tmp_path):
 
 
 def test_item14_excel_sep_line_is_honoured(tmp_path):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     text = "sep=;\nheadline;label\n" + "".join(f"{h}, cu virgulă;{l}\n" for h, l in _rows())
     ds = tdata.load([_write(tmp_path, "x.csv", text.encode())])
@@ -300,7 +300,7 @@ def test_item14_excel_sep_line_is_honoured(tmp_path):
 
 
 def test_item14_null_label_is_worded_for_people(tmp_path):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     p = _write(tmp_path, "z.jsonl", b'{"headline": "Un titlu", "label": null}\n')
     with pytest.raises(ClickbaitError) as exc:

@@ -111,7 +111,7 @@ def test_extractor_survives_random_text(text):
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300), st.sampled_from(["x.csv", "x.tsv", "x.jsonl", "x.json"]))
 def test_data_reader_random_bytes_only_documented_errors(tmp_path, data, name):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     p = tmp_path / name
     p.write_bytes(data)
@@ -124,7 +124,7 @@ def test_data_reader_random_bytes_only_documented_errors(tmp_path, data, name):
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.randoms(use_true_random=False), st.text(max_size=30))
 def test_data_reader_mutated_csv_only_documented_errors(tmp_path, rnd, noise):
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     rows = ['headline,label'] + [f'"Titlu numărul {i}, despre ceva",{i % 2}' for i in range(30)]
     for _ in range(rnd.randint(1, 6)):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from clickbait.errors import ClickbaitError
-from training import data as tdata
+from clickbait.training import data as tdata
 
 
 def rows(n_pos=10, n_neg=10):

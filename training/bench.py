@@ -4,7 +4,7 @@ Every figure is measured in this run, on this machine. Quality figures carry the
 macro-F1 and ROC-AUC, a 95% bootstrap interval. Speed figures are medians of whole processes and
 are printed as ratios project / reference; nothing here is asserted (the tests check behaviour).
 
-Sections (``python -m training.bench [--only quality|speed] [--quick]``):
+Sections (``python -m clickbait.training.bench [--only quality|speed] [--quick]``):
   quality  RoCliCo dev (default model, per source and pooled; cross-source trainer), Stop Clickbait CV
   speed    cold start, 200k batch, peak memory at 100k and 1M, streaming latency, training time
 Data sets are read from ../shared/datasets/ and skipped, with a message, when absent.
@@ -55,7 +55,7 @@ def fmt_ci(x: float, ci: list) -> str:
 
 
 def quality_row(name: str, y, p, threshold: float) -> list:
-    from training import metrics
+    from clickbait.training import metrics
 
     m = metrics.binary(y, p, threshold)
     ci = metrics.bootstrap_ci(y, p, threshold)
@@ -101,14 +101,14 @@ def bench_roclico_default() -> None:
 
 
 def bench_roclico_cross_source(quick: bool) -> None:
-    from training import fit as tfit
+    from clickbait.training import fit as tfit
 
     data = load_roclico()
     if data is None:
         return
     names = list(data)
     rows = []
-    grid = tfit.QUICK_GRID if quick else tfit.DEFAULT_GRID
+    grid = tfit.QUICK_GRID if quick else tfit.SEARCH_GRID
     for a in names:
         for b in names:
             if a == b:
@@ -133,8 +133,8 @@ def load_stop() -> tuple[list[str], np.ndarray] | None:
 
 
 def bench_stop_clickbait() -> None:
-    from training import fit as tfit
-    from training import metrics
+    from clickbait.training import fit as tfit
+    from clickbait.training import metrics
 
     data = load_stop()
     if data is None:
@@ -245,7 +245,7 @@ def streaming_latency(cmd: list[str], env: dict, reps: int = 5) -> float:
 
 def bench_speed(quick: bool) -> None:
     from clickbait.model import Model
-    from training import data as tdata
+    from clickbait.training import data as tdata
 
     OUT.mkdir(exist_ok=True)
     model_path = ROOT / "models" / "clickbait.npz"

@@ -6,7 +6,7 @@ batches. The server is the real command in a subprocess (access log on, as in pr
 client is a small asyncio HTTP/1.1 client over keep-alive connections, in this process, sharing
 the machine's cores with the server. Nothing is asserted: these are measurements.
 
-    python -m training.bench_serve [--quick]
+    python -m clickbait.training.bench_serve [--quick]
 
 ``run(quick)`` returns the table as text (``training/bench.py`` prints it among the others).
 """

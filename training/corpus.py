@@ -1,4 +1,5 @@
-"""The corpus check: `python -m training.corpus data/headlines.csv` (also run by the tests).
+"""The corpus check: `python -m clickbait.training.corpus data/headlines.csv` (also run by the tests), and the
+corpus-against-the-press style report: `python -m clickbait.training.corpus --compare [data/headlines.csv]`.
 
 Checks: required columns, valid labels, topics and source kinds, a tag column that agrees with the
 tag detector, no duplicate after normalisation, no near-duplicate pair (character 5-gram Jaccard
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -121,9 +123,77 @@ def check(path: str | Path, shared: Path | None = None) -> tuple[list[str], dict
     return problems, summary
 
 
+# -- the corpus against the press: style shares side by side -------------------------------------
+_QUOTE = re.compile(r'["\u201c\u201d\u201e\u00ab\u00bb]')
+_SECOND_PERSON = re.compile(
+    r"\b(?:tu|te|ți|iți|îți|ai|poți|trebuie să știi|afli|vezi|crezi|faci|știai|verifică|uită-te|ascultă|citește|"
+    r"nu-ți|să-ți|te-ai|ți-ai|vei|dacă ai)\b", re.IGNORECASE)
+STYLE_FEATURES = (
+    ("quote", "a quotation", lambda t: bool(_QUOTE.search(t))),
+    ("lead_quote", "a leading quotation", lambda t: bool(_QUOTE.match(t.lstrip()))),
+    ("ellipsis", "an ellipsis", lambda t: "..." in t or "\u2026" in t),
+    ("question", "a question mark", lambda t: "?" in t),
+    ("exclamation", "an exclamation mark", lambda t: "!" in t),
+    ("colon", "a colon", lambda t: ":" in t),
+    ("digit", "a digit", lambda t: any(c.isdigit() for c in t)),
+    ("slash", "' / ' joining two headlines", lambda t: " / " in t),
+    ("sentences", "two or more sentences", lambda t: bool(re.search(r"[.!?]\s+\S", t))),
+    ("second_person", "a second-person form", lambda t: bool(_SECOND_PERSON.search(t))),
+    ("tag", "a rail tag", lambda t: split_tag(normalize(t))[0] is not None),
+)
+
+
+def style(titles: list[str]) -> dict:
+    """n, length quantiles (10/50/90) and the share of titles with each style feature."""
+    import statistics
+
+    n = len(titles)
+    lengths = sorted(len(t) for t in titles)
+    q = (lambda f: lengths[min(n - 1, int(f * n))]) if n else (lambda f: 0)
+    out = {"n": n, "len10": q(0.1), "len50": int(statistics.median(lengths)) if n else 0, "len90": q(0.9)}
+    for key, _, test in STYLE_FEATURES:
+        out[key] = sum(1 for t in titles if test(t)) / n if n else 0.0
+    return out
+
+
+def compare(path: str | Path, shared: Path | None) -> list[tuple[str, dict]]:
+    """Style rows: the corpus overall, per source_kind, and each real set of ../shared/datasets/."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = [("corpus", style([r["headline"] for r in rows]))]
+    for kind in sorted({r["source_kind"] for r in rows}):
+        out.append((f"  {kind}", style([r["headline"] for r in rows if r["source_kind"] == kind])))
+    if shared is not None:
+        for f in sorted(glob.glob(str(shared / "datasets" / "roclico-dev" / "*.json"))):
+            out.append((f"RoCliCo {Path(f).stem}", style([x["title"] for x in json.load(open(f, encoding="utf-8"))])))
+        for name in ("clickbait.txt", "non_clickbait.txt"):
+            p = shared / "datasets" / "stop-clickbait" / name
+            if p.exists():
+                lines = [l.strip() for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+                out.append((f"Stop Clickbait {p.stem}", style(lines)))
+    return out
+
+
+def compare_table(rows: list[tuple[str, dict]]) -> str:
+    """The style rows as a Markdown table (for data/README.md and the terminal alike)."""
+    keys = [k for k, _, _ in STYLE_FEATURES]
+    head = ["set", "n", "len 10/50/90"] + keys
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, st in rows:
+        cells = [name.strip() if not name.startswith("  ") else "· " + name.strip(), f"{st['n']:,}",
+                 f"{st['len10']}/{st['len50']}/{st['len90']}"] + [f"{100 * st[k]:.0f}%" for k in keys]
+        lines.append("| " + " | ".join(cells) + " |")
+    legend = "; ".join(f"{k}: {label}" for k, label, _ in STYLE_FEATURES)
+    return "\n".join(lines) + f"\n\nShares of titles with: {legend}.\n"
+
+
 def main(argv: list[str]) -> int:
-    path = argv[0] if argv else "data/headlines.csv"
     shared = Path(__file__).resolve().parent.parent.parent / "shared"
+    if argv and argv[0] == "--compare":
+        path = argv[1] if len(argv) > 1 else "data/headlines.csv"
+        print(compare_table(compare(path, shared if shared.is_dir() else None)), end="")
+        return 0
+    path = argv[0] if argv else "data/headlines.csv"
     problems, summary = check(path, shared if shared.is_dir() else None)
     for p in problems:
         print(p)

@@ -8,8 +8,8 @@ from typing import Sequence
 import numpy as np
 
 from clickbait.errors import ClickbaitError
-from training import data as tdata
-from training import metrics
+from clickbait.training import data as tdata
+from clickbait.training import metrics
 
 
 def evaluate(

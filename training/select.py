@@ -1,4 +1,4 @@
-"""Choosing the default model's settings on RoCliCo dev: `python -m training.select [--quick]`.
+"""Choosing the default model's settings on RoCliCo dev: `python -m clickbait.training.select [--quick]`.
 
 The procedure of the README ("Choosing the settings"): every candidate is trained on data/ only
 (the default corpus), then scored on the real titles of ../shared/datasets/roclico-dev/, never trained
@@ -16,10 +16,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from training import data as tdata
-from training import fit as tfit
-from training import metrics
-from training.bench import ROOT, load_roclico, say, table
+from clickbait.training import data as tdata
+from clickbait.training import fit as tfit
+from clickbait.training import metrics
+from clickbait.training.bench import ROOT, load_roclico, say, table
 
 
 def candidates(quick: bool) -> list[tfit.Config]:
