@@ -65,6 +65,7 @@ class Block:
     sublinear_tf: bool = True
     token_pattern: str = DEFAULT_TOKEN_PATTERN
     markers: bool = False
+    structure: tuple | None = field(default=None, repr=False, compare=False)  # see word_structure()
     _lookup: dict | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -113,51 +114,63 @@ class Block:
                     self._lookup = self._build_word() if self.analyzer == "word" else self._build_char()
         return self._lookup
 
-    def _build_word(self) -> dict:
-        """Token ids for every token of the vocabulary, and per n a sorted array of n-gram keys."""
-        lo, hi = self.ngram_range
+    def word_structure(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The block's tokens (in id order), the token ids of each term (one row per column, -1 past
+        the term's length) and whether each token is a word to judge. Stored in the model file, so
+        that loading needs no pass over the vocabulary in Python; computed here for older files."""
+        if self.structure is not None:
+            return self.structure
         tok_index: dict[str, int] = {}
-        unigram_col = []
-        by_n: dict[int, tuple[list[list[str]], list[int]]] = {}
+        hi = self.ngram_range[1]
+        term_tok = np.full((len(self.vocabulary), hi), -1, dtype=np.int32)
         for col, term in enumerate(self.vocabulary):
-            parts = term.split(" ")
-            for t in parts:
-                if t not in tok_index:
-                    tok_index[t] = len(tok_index)
-                    unigram_col.append(-1)
-            if len(parts) == 1:
-                unigram_col[tok_index[term]] = col
-            else:
-                by_n.setdefault(len(parts), ([], []))
-                by_n[len(parts)][0].append(parts)
-                by_n[len(parts)][1].append(col)
-        n_tok = max(1, len(tok_index))
+            for k, t in enumerate(term.split(" ")):
+                i = tok_index.get(t)
+                if i is None:
+                    i = tok_index[t] = len(tok_index)
+                term_tok[col, k] = i
+        tokens = list(tok_index)
+        self.structure = (tokens, term_tok, np.asarray([is_word(t) for t in tokens], dtype=bool))
+        return self.structure
+
+    def _build_word(self) -> dict:
+        """Token ids for every token of the vocabulary, and per n a sorted array of n-gram keys
+        (vectorised over the stored :meth:`word_structure`)."""
+        tokens, term_tok, tok_is_word = self.word_structure()
+        term_tok = term_tok.astype(np.int64)
+        n_tok = max(1, len(tokens))
+        lengths = (term_tok >= 0).sum(axis=1)
+        cols = np.arange(len(self.vocabulary), dtype=np.int64)
+        unigram_col = np.full(n_tok + 1, -1, dtype=np.int64)  # the last entry: -1 (unknown) maps there
+        one = lengths == 1
+        unigram_col[term_tok[one, 0]] = cols[one]
         tables: dict[int, tuple[np.ndarray, np.ndarray] | dict[str, int]] = {}
-        # at[n][k][token id]: the token is the k-th word of some n-gram (index -1 and -2: unknown, line break)
+        # at[n][k][token id]: the token is the k-th word of some n-gram (the last two entries: unknown, line break)
         at: dict[int, list[np.ndarray]] = {}
-        for n, (parts_list, cols) in by_n.items():
+        for n in sorted(set(lengths.tolist()) - {1}):
+            sel = lengths == n
+            ids = term_tok[sel, :n]
             at[n] = []
             for k in range(n):
                 mask = np.zeros(n_tok + 2, dtype=bool)
-                mask[[tok_index[p[k]] for p in parts_list]] = True
+                mask[ids[:, k]] = True
                 at[n].append(mask)
             if n_tok**n < _MAX_KEY:
-                keys = np.zeros(len(parts_list), dtype=np.int64)
+                keys = np.zeros(len(ids), dtype=np.int64)
                 for k in range(n):
-                    ids = np.fromiter((tok_index[p[k]] for p in parts_list), dtype=np.int64, count=len(parts_list))
-                    keys = keys * n_tok + ids
+                    keys = keys * n_tok + ids[:, k]
                 order = np.argsort(keys, kind="stable")
-                tables[n] = (keys[order], np.asarray(cols, dtype=np.int64)[order])
+                tables[n] = (keys[order], cols[sel][order])
             else:  # keys would overflow int64: look the n-gram strings up instead
-                tables[n] = {" ".join(p): c for p, c in zip(parts_list, cols)}
-        tok_is_word = [is_word(t) for t in tok_index]
+                tables[n] = {self.vocabulary[c]: int(c) for c in cols[sel].tolist()}
+        tok_index = dict(zip(tokens, range(len(tokens))))
         tok_index["\n"] = _SEP
         tok_index[""] = _SKIP
         return {
-            "tok_is_word": np.asarray(tok_is_word + [False], dtype=bool),
+            "tok_is_word": np.concatenate([tok_is_word, [False]]),
             "tok_index": tok_index,
             "n_tok": n_tok,
-            "unigram_col": np.asarray(unigram_col + [-1], dtype=np.int64),  # -1 (OOV) maps to the last
+            "unigram_col": unigram_col,
             "ngrams": tables,
             "at": at,
             "scan": _with_line_breaks(self.token_pattern),

@@ -121,21 +121,10 @@ def _decode(data: bytes) -> str:
 
 
 def is_page(text: str) -> bool:
-    """Whether a text file is a saved page (see the module docstring for the rule)."""
-    from clickbait import pages  # its furniture sets and breadcrumb test: one definition of the layout
+    """Whether a text file is a saved page (see :func:`clickbait.pages.is_page`)."""
+    from clickbait import pages
 
-    furniture = pages._RAIL | pages._RECOMMENDED | pages._CLOSERS
-    first = True
-    for line in text.replace("\r", "\n").split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if first and pages._is_breadcrumb(line):
-            return True
-        first = False
-        if len(line) <= 40 and pages._key(line) in furniture:
-            return True
-    return False
+    return pages.is_page(text)
 
 
 def read_source(path: str | Path, column: str | None = None) -> tuple[str, list[Item]]:

@@ -16,6 +16,9 @@ File layout (``.npz``: a zip of ``.npy`` arrays, none of them object arrays)::
     vocab_<i>       uint8   the block's terms in column order, UTF-8, joined by newlines
     idf_<i>         float64[n_i]
     coef_<i>        float64[n_i]
+    tokens_<i>      uint8   word blocks: the tokens of the terms, UTF-8, joined by newlines (format 2)
+    termtok_<i>     int32[n_i, max_n]  word blocks: each term's token ids, -1 past its end (format 2)
+    isword_<i>      bool[n_tokens]     word blocks: which tokens are words to judge (format 2)
     checksum        uint8[32]  SHA-256 over every other member's bytes, in name order
 
 The zip entries carry a fixed date, so the same model gives the same bytes. The file's modification
@@ -291,6 +294,7 @@ class Model:
             "cv": cv,
             "brier": (meta.get("calibration") or {}).get("brier"),
             "calibration": (meta.get("calibration") or {}).get("bins"),
+            "calibration_weighted_to": (meta.get("calibration") or {}).get("weighted_to"),
             "top_clickbait": pos,
             "top_nonclickbait": neg,
         }
@@ -330,6 +334,11 @@ class Model:
             arrays[f"vocab_{i}"] = np.frombuffer(blob, dtype=np.uint8)
             arrays[f"idf_{i}"] = np.ascontiguousarray(block.idf, dtype=np.float64)
             arrays[f"coef_{i}"] = np.ascontiguousarray(block.coef, dtype=np.float64)
+            if block.analyzer == "word":
+                tokens, term_tok, is_word = block.word_structure()
+                arrays[f"tokens_{i}"] = np.frombuffer("\n".join(tokens).encode("utf-8"), dtype=np.uint8)
+                arrays[f"termtok_{i}"] = np.ascontiguousarray(term_tok, dtype=np.int32)
+                arrays[f"isword_{i}"] = np.ascontiguousarray(is_word, dtype=bool)
         return arrays
 
     def to_bytes(self) -> bytes:
@@ -448,6 +457,16 @@ class Model:
                 lo, hi = (int(x) for x in bs["ngram_range"])
                 if not 1 <= lo <= hi <= 20:
                     raise bad(f"block {i}: bad ngram_range {bs['ngram_range']}")
+                structure = None
+                if f"termtok_{i}" in arrays:  # the word lookup structure, stored at training time
+                    tok_bytes = arrays[f"tokens_{i}"].tobytes()
+                    tokens = tok_bytes.decode("utf-8").split("\n") if tok_bytes else []
+                    term_tok, is_word = arrays[f"termtok_{i}"], arrays.get(f"isword_{i}")
+                    if (term_tok.dtype != np.int32 or term_tok.shape != (len(vocab), hi) or is_word is None
+                            or is_word.dtype != bool or is_word.shape != (len(tokens),)
+                            or (len(tokens) and (term_tok.max() >= len(tokens) or term_tok.min() < -1))):
+                        raise bad(f"block {i}: the stored token structure does not fit its vocabulary")
+                    structure = (tokens, term_tok, is_word)
                 blocks.append(
                     Block(
                         analyzer=str(bs["analyzer"]),
@@ -459,6 +478,7 @@ class Model:
                         token_pattern=str(bs.get("token_pattern", r"(?u)\b\w\w+\b")),
                         # format 1 fed marker words to every block
                         markers=bool(bs.get("markers", settings.get("markers", False))),
+                        structure=structure,
                     )
                 )
             intercept, threshold = arrays["intercept"], arrays["threshold"]

@@ -148,6 +148,23 @@ def _rail_item(lines: list[str], i: int, emit) -> int:
     return j + 1
 
 
+def is_page(text: str) -> bool:
+    """Whether a text is a saved news page rather than a list of titles: its first line is a
+    breadcrumb, or a line is page furniture (``Citește și``, ``RECOMANDAREA AUTORULUI:``, …)."""
+    furniture = _RAIL | _RECOMMENDED | _CLOSERS
+    first = True
+    for line in text.replace("\r", "\n").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if first and _is_breadcrumb(line):
+            return True
+        first = False
+        if len(line) <= 40 and _key(line) in furniture:
+            return True
+    return False
+
+
 _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<\?xml|<body)", re.IGNORECASE)
 
 

@@ -162,7 +162,7 @@ def train_report(report, out, model) -> None:
         f"at threshold {report.threshold:.3f}", rows))
     _out.print(f"threshold {report.threshold:.4f} ({report.threshold_rule}); "
                f"Brier score {report.calibration['brier']:.4f}; class weights: balanced")
-    _out.print(reliability_table(report.calibration["bins"]))
+    _out.print(reliability_table(report.calibration["bins"], report.calibration.get("weighted_to")))
     r = report.rows
     _out.print(f"rows: {r['total']} ({r['clickbait']} clickbait, {r['nonclickbait']} not); "
                f"features: {model.n_features}; {len(report.candidates)} candidate(s) compared")
@@ -184,8 +184,10 @@ def train_report(report, out, model) -> None:
     _out.print(f"model written to {out}")
 
 
-def reliability_table(bins: list[dict]) -> Table:
-    t = Table(title="reliability of out-of-fold probabilities (ten bins)", title_justify="left")
+def reliability_table(bins: list[dict], weighted_to: float | None = None) -> Table:
+    t = Table(title="reliability of out-of-fold probabilities (ten bins)", title_justify="left",
+              caption=f"observed rates with the rows weighted to a {weighted_to:g} clickbait share" if weighted_to else None,
+              caption_justify="left")
     for c in ("bin", "n", "mean predicted", "observed rate"):
         t.add_column(c, justify="right")
     for b in bins:
@@ -309,7 +311,7 @@ def info_report(card: dict) -> None:
         t.add_row("Brier score (out of fold)", f"{card['brier']:.4f}")
     _out.print(t)
     if card.get("calibration"):
-        _out.print(reliability_table(card["calibration"]))
+        _out.print(reliability_table(card["calibration"], card.get("calibration_weighted_to")))
     for title, key in (("strongest clickbait n-grams", "top_clickbait"), ("strongest non-clickbait n-grams", "top_nonclickbait")):
         tt = Table(title=title, title_justify="left")
         tt.add_column("n-gram")

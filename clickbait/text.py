@@ -298,10 +298,11 @@ class Prepared:
         return [_SPACE_RUNS.sub(" ", m) if not e else "" for m, e in zip(self.joined_marked.split("\n"), self.empty)]
 
 
-def prepare_many(texts: Sequence[str], fold_diacritics: bool = False, markers: bool = False) -> Prepared:
-    """Rail tags and feature texts of many headlines at once (see :class:`Prepared`)."""
-    lines = normalize_many([t[:MAX_CHARS] for t in texts])
+def split_tags(lines: list[str]) -> tuple[list[str | None], list[str]]:
+    """Rail tags of normalised lines, and the lines without them (a line that is only a tag becomes
+    empty)."""
     tags: list[str | None] = [None] * len(lines)
+    lines = list(lines)
     for i, line in enumerate(lines):
         if line[:2] in _TAG_PREFIX:
             tag = tag_only(line)
@@ -311,12 +312,23 @@ def prepare_many(texts: Sequence[str], fold_diacritics: bool = False, markers: b
             tag, rest = split_tag(line)
             if tag is not None:
                 tags[i], lines[i] = tag, rest
-    empty = [not line for line in lines]
+    return tags, lines
+
+
+def feature_lines(lines: list[str], fold_diacritics: bool = False, markers: bool = False) -> tuple[str, str | None]:
+    """The joined feature texts of tag-free normalised lines: lower-cased (and folded), without and
+    with structure markers."""
     joined = "\n".join(lines).lower()
     if fold_diacritics:
         joined = _fold_lines(joined)
-    marked = _mark_lines(joined) if markers else None
-    return Prepared(tags=tags, joined_plain=joined, joined_marked=marked, empty=empty)
+    return joined, (_mark_lines(joined) if markers else None)
+
+
+def prepare_many(texts: Sequence[str], fold_diacritics: bool = False, markers: bool = False) -> Prepared:
+    """Rail tags and feature texts of many headlines at once (see :class:`Prepared`)."""
+    tags, lines = split_tags(normalize_many([t[:MAX_CHARS] for t in texts]))
+    plain, marked = feature_lines(lines, fold_diacritics, markers)
+    return Prepared(tags=tags, joined_plain=plain, joined_marked=marked, empty=[not line for line in lines])
 
 
 def prepare(text: str, fold_diacritics: bool = False, markers: bool = False) -> tuple[str | None, str]:

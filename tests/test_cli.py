@@ -133,7 +133,7 @@ def test_train_command_writes_model_and_reports(tmp_path):
     from tests.conftest import DATA
 
     out = tmp_path / "m.npz"
-    r = run_cli("train", str(DATA), "--out", str(out), "--grid", "quick", "--format", "json")
+    r = run_cli("train", str(DATA), "--out", str(out), "--grid", "default", "--format", "json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["model"] == str(out) and out.exists()

@@ -217,8 +217,8 @@ def test_killed_training_leaves_previous_model_working(trained, tmp_path):
     probe = trained.texts[:200]
     before = Model.load(out).probabilities(probe)
 
-    def cmd(target):  # the whole corpus (thousands of rows), one config, 3 folds: a run of several seconds
-        return [sys.executable, "-m", "clickbait", "train", str(DATA), "--out", str(target), "--grid", "quick",
+    def cmd(target):  # the whole corpus (thousands of rows), the default word config, 3 folds: a few seconds
+        return [sys.executable, "-m", "clickbait", "train", str(DATA), "--out", str(target), "--grid", "default",
                 "--folds", "3", "--jobs", "1"]
 
     # One full run (to another path) to learn how long a run takes on this machine.

@@ -100,6 +100,34 @@ def bench_roclico_default() -> None:
           QUALITY_HEADER, rows)
 
 
+def bench_prior() -> None:
+    """Issue 10's table: per source, the true share, the flagged share, the EM estimate with its
+    95% interval, and macro-F1 at the model's threshold without and with --prior auto."""
+    from clickbait import prior as priors
+    from clickbait.model import Model
+    from clickbait.training import metrics
+
+    data = load_roclico()
+    model_path = ROOT / "models" / "clickbait.npz"
+    if data is None or not model_path.exists():
+        say("\nprior: RoCliCo or the default model is absent; skipped")
+        return
+    model = Model.load(model_path)
+    rows = []
+    for name, (titles, y) in data.items():
+        p = model.probabilities(titles)
+        share, its = priors.estimate(p, model.prior)
+        lo, hi = priors.bootstrap(p, model.prior)
+        q = model.probabilities(titles, prior=share)
+        rows.append([name, len(y), f"{y.mean():.3f}", f"{np.mean(p >= model.threshold):.3f}",
+                     f"{share:.3f} [{lo:.3f}-{hi:.3f}]", f"{abs(share - y.mean()):.3f}", its,
+                     f"{metrics.binary(y, p, model.threshold)['macro_f1']:.3f}",
+                     f"{metrics.binary(y, q, model.threshold)['macro_f1']:.3f}"])
+    table(f"Prior shift on RoCliCo dev (default model: probabilities assume a {model.prior:g} share, threshold {model.threshold:.3f})",
+          ["source", "n", "true share", "flagged", "EM estimate [95% CI]", "|error|", "EM iterations",
+           "macro-F1 default", "macro-F1 --prior auto"], rows)
+
+
 def bench_roclico_cross_source(quick: bool) -> None:
     from clickbait.training import fit as tfit
 
@@ -243,9 +271,83 @@ def streaming_latency(cmd: list[str], env: dict, reps: int = 5) -> float:
     return statistics.median(times)
 
 
+def _plain_reference(texts: list[str], labels: list[int], path: Path) -> None:
+    """What a user writes in five lines: TfidfVectorizer(1-2, sublinear) + LogisticRegression(), joblib."""
+    import joblib
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    pipe = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LogisticRegression())
+    pipe.fit(texts, labels)
+    joblib.dump(pipe, path)
+
+
+def stage_times(model_path: Path, batch: Path, n: int) -> list[str]:
+    """Microseconds per headline by stage, in this process, over ``batch`` (best of 3 passes)."""
+    from clickbait.model import Model
+    from clickbait.stream import LineReader, format_scored
+    from clickbait.text import MAX_CHARS, feature_lines, normalize_many, split_tags
+
+    model = Model.load(model_path)
+    best: dict[str, float] = {}
+    for _ in range(3):
+        t = {k: 0.0 for k in ("read", "normalise", "tag", "feature text", "features", "dot product", "format", "write")}
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        fd = os.open(batch, os.O_RDONLY)
+        reader = LineReader(fd)
+        it = reader.chunks()
+        while True:
+            t0 = time.perf_counter()
+            chunk = next(it, None)
+            t["read"] += time.perf_counter() - t0
+            if chunk is None:
+                break
+            t0 = time.perf_counter()
+            lines = normalize_many([c[:MAX_CHARS] for c in chunk])
+            t1 = time.perf_counter()
+            tags, lines = split_tags(lines)
+            t2 = time.perf_counter()
+            plain, marked = feature_lines(lines, model.fold_diacritics, model.markers)
+            t3 = time.perf_counter()
+            z = np.full(len(chunk), model.intercept)
+            feat = dot = 0.0
+            words: list = []
+            for blk in model.blocks:
+                doc = marked if (blk.markers and marked is not None) else plain
+                u0 = time.perf_counter()
+                rows, cols, values = blk.weights(doc, len(chunk), words if blk.counts_words and not words else None)
+                u1 = time.perf_counter()
+                z += np.bincount(rows, weights=values * blk.coef[cols], minlength=len(chunk))
+                feat += u1 - u0
+                dot += time.perf_counter() - u1
+            t4 = time.perf_counter()
+            from clickbait.model import Scored, _logistic
+
+            sc = Scored(chunk, tags, _logistic(z), model.threshold, words or [3] * len(chunk), [None] * len(chunk))
+            text = format_scored(sc, "jsonl")
+            t5 = time.perf_counter()
+            os.write(devnull, text.encode("utf-8"))
+            t6 = time.perf_counter()
+            t["normalise"] += t1 - t0
+            t["tag"] += t2 - t1
+            t["feature text"] += t3 - t2
+            t["features"] += feat
+            t["dot product"] += dot
+            t["format"] += t5 - t4
+            t["write"] += t6 - t5
+        os.close(fd)
+        os.close(devnull)
+        for k, v in t.items():
+            best[k] = min(best.get(k, v), v)
+    total = sum(best.values())
+    return [f"{best[k] / n * 1e6:.2f}" for k in best] + [f"{total / n * 1e6:.2f}"]
+
+
 def bench_speed(quick: bool) -> None:
     from clickbait.model import Model
     from clickbait.training import data as tdata
+    from clickbait.training import fit as tfit
 
     OUT.mkdir(exist_ok=True)
     model_path = ROOT / "models" / "clickbait.npz"
@@ -254,70 +356,111 @@ def bench_speed(quick: bool) -> None:
         return
     model = Model.load(model_path)
     ds = tdata.load([ROOT / "data" / "headlines.csv"])
-    ref_path = OUT / "reference.joblib"
-    build_reference(model.metadata["config"], ds.texts, ds.labels, ref_path)
+    # A union model (word + character n-grams) of the same data, to show what the character block costs.
+    union_cfg = tfit.replace(tfit.DEFAULT_CONFIG, features="union")
+    union_path = OUT / "union.npz"
+    tfit.fit(tfit.feature_docs(ds.texts, True, True), ds.labels, union_cfg).export(0.5, {"class_weight": "balanced"}).save(union_path)
+    plain_path = OUT / "plain.joblib"
+    _plain_reference(ds.texts, ds.labels, plain_path)
+    union_ref_path = OUT / "reference.joblib"
+    build_reference(dict(model.metadata["config"], features="union"), ds.texts, ds.labels, union_ref_path)
     ref_script = OUT / "reference_score.py"
     ref_script.write_text(REF_SCRIPT, encoding="utf-8")
     env = {**os.environ, "CLICKBAIT_MODEL": str(model_path)}
+    env_union = {**os.environ, "CLICKBAIT_MODEL": str(union_path)}
     clickbait = [PY, "-m", "clickbait", "score", "--format", "jsonl"]
-    reference = [PY, str(ref_script), str(ref_path)]
+    plain_ref = [PY, str(ref_script), str(plain_path)]
+    union_ref = [PY, str(ref_script), str(union_ref_path)]
     reps = 3 if quick else 7
     one = "Ce a urmat te va lăsa fără cuvinte"
     rows = []
 
     c_p = median_run(clickbait + [one], reps, env=env)
-    c_r = median_run(reference + [one], reps, env=env)
+    c_r = median_run(plain_ref + [one], reps, env=env)
     c_py = median_run([PY, "-c", "pass"], reps)
     c_np = median_run([PY, "-c", "import numpy"], reps)
-    rows.append(["cold start, one headline (s)", f"{c_p:.3f}", f"{c_r:.3f}", f"{c_p / c_r:.2f}", "<= 0.3"])
+    rows.append(["cold start, one headline (s)", f"{c_p:.3f}", f"{c_r:.3f}", f"{c_p / c_r:.2f}", "<= 0.15"])
+    first = statistics.median(first_result(clickbait, env) for _ in range(reps))
+    rows.append(["first streamed result, from process start (s)", f"{first:.3f}", "", "", "< 0.3 s"])
 
     n_batch = 50_000 if quick else 200_000
     batch = headline_file(ds.texts, n_batch, OUT / f"batch_{n_batch}.txt")
     b_p = median_run(clickbait, 3, stdin_path=batch, env=env)
-    b_r = median_run(reference, 3, stdin_path=batch, env=env)
-    rows.append([f"batch {n_batch:,} headlines, jsonl (s)", f"{b_p:.2f}", f"{b_r:.2f}", f"{b_p / b_r:.2f}", "<= 1.0"])
+    b_r = median_run(plain_ref, 3, stdin_path=batch, env=env)
+    rows.append([f"batch {n_batch:,} headlines, jsonl (s): default model vs plain", f"{b_p:.2f}", f"{b_r:.2f}", f"{b_p / b_r:.2f}", "<= 0.5"])
     rows.append(["  headlines per second", f"{n_batch / b_p:,.0f}", f"{n_batch / b_r:,.0f}", "", ""])
+    b_u = median_run(clickbait, 3, stdin_path=batch, env=env_union)
+    rows.append([f"batch {n_batch:,}: union model vs plain", f"{b_u:.2f}", f"{b_r:.2f}", f"{b_u / b_r:.2f}", "<= 1.0"])
+    b_ur = median_run(union_ref, 3, stdin_path=batch, env=env)
+    rows.append([f"batch {n_batch:,}: union model vs union scikit-learn", f"{b_u:.2f}", f"{b_ur:.2f}", f"{b_u / b_ur:.2f}", ""])
 
     sizes = (100_000, 1_000_000) if not quick else (20_000, 100_000)
     for n in sizes:
         f = headline_file(ds.texts, n, OUT / f"mem_{n}.txt")
         _, rss_p = run(clickbait, stdin_path=f, env=env, memory=True)
         # The reference holds all its input and features in memory; it is run at the smaller size only.
-        _, rss_r = run(reference, stdin_path=f, env=env, memory=True) if n == sizes[0] else (0, 0)
+        _, rss_r = run(plain_ref, stdin_path=f, env=env, memory=True) if n == sizes[0] else (0, 0)
         rows.append([f"peak memory, {n:,} headlines (MB)", f"{rss_p}", f"{rss_r}" if rss_r else "not run",
-                     f"{rss_p / rss_r:.2f}" if rss_r else "", "<= 150 MB, flat"])
+                     f"{rss_p / rss_r:.2f}" if rss_r else "", "<= 100 MB, flat"])
+    long_lines = OUT / "long_lines.txt"
+    with open(long_lines, "w", encoding="utf-8") as fh:
+        for i in range(20 if quick else 100):
+            fh.write(("Ce a urmat " * 190_000)[: 2_000_000] + "\n")
+    _, rss_l = run(clickbait, stdin_path=long_lines, env=env, memory=True)
+    rows.append([f"peak memory, {20 if quick else 100} lines of 2 MB (MB)", f"{rss_l}", "", "", "<= 150 MB"])
 
     lat = streaming_latency(clickbait, env)
     rows.append(["streaming: line in -> result out (s)", f"{lat:.4f}", "n/a (reads to EOF)", "", "< 1 s"])
-    table(f"Speed: project vs scikit-learn + joblib reference (same settings: {model.metadata['config']['label']}); "
+    table(f"Speed: project vs a plain scikit-learn pipeline (TfidfVectorizer 1-2 sublinear + LogisticRegression, joblib, "
+          f"json.dumps per line); default model {model.metadata['config']['label']}; "
           f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}; "
           f"bare interpreter {c_py:.3f} s, interpreter + numpy {c_np:.3f} s",
           ["measure", "project", "reference", "ratio", "target"], rows)
 
+    srows = [["default (" + model.metadata["config"]["label"] + ")", *stage_times(model_path, batch, n_batch)],
+             ["union (" + union_cfg.label() + ")", *stage_times(union_path, batch, n_batch)]]
+    table("Where the time goes: microseconds per headline by stage (in process, best of 3)",
+          ["model", "read", "normalise", "tag", "feature text", "features", "dot product", "format", "write", "total"], srows)
+
     # Training time and peak memory, whole `clickbait train` processes.
     trows = []
     with tempfile.TemporaryDirectory() as tmp:
-        secs, rss = run([PY, "-m", "clickbait", "train", str(ROOT / "data" / "headlines.csv"), "--out", f"{tmp}/m.npz"], env=env, memory=True)
-        trows.append([f"data/headlines.csv ({len(ds.texts)} rows, default grid)", f"{secs:.1f}", rss])
+        secs, rss = run([PY, "-m", "clickbait", "train", str(ROOT / "data" / "headlines.csv"), "--grid", "default",
+                         "--feed-prior", str(tfit.DEFAULT_FEED_PRIOR), "--out", f"{tmp}/m.npz"], env=env, memory=True)
+        trows.append([f"data/headlines.csv ({len(ds.texts)} rows, make train)", f"{secs:.1f}", rss])
+        if not quick:
+            secs, rss = run([PY, "-m", "clickbait", "train", str(ROOT / "data" / "headlines.csv"), "--grid", "search",
+                             "--out", f"{tmp}/s.npz"], env=env, memory=True)
+            trows.append([f"data/headlines.csv ({len(ds.texts)} rows, --grid search: 24 candidates)", f"{secs:.1f}", rss])
         stop = load_stop()
         if stop is None:
             trows.append(["Stop Clickbait: absent, skipped", "", ""])
         else:
-            import csv
-
-            csv_path = Path(tmp) / "stop.csv"
-            with open(csv_path, "w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["headline", "label"])
-                w.writerows(zip(stop[0], stop[1].tolist()))
-            secs, rss = run([PY, "-m", "clickbait", "train", str(csv_path), "--out", f"{tmp}/s.npz", "--grid", "quick"], env=env, memory=True)
+            folder = Path(tmp)
+            (folder / "cb.txt").write_text("\n".join(t for t, l in zip(*stop) if l == 1) + "\n", encoding="utf-8")
+            (folder / "ncb.txt").write_text("\n".join(t for t, l in zip(*stop) if l == 0) + "\n", encoding="utf-8")
+            secs, rss = run([PY, "-m", "clickbait", "train", "--clickbait", str(folder / "cb.txt"), "--not-clickbait",
+                             str(folder / "ncb.txt"), "--out", f"{tmp}/s2.npz", "--grid", "quick"], env=env, memory=True)
             trows.append([f"Stop Clickbait ({len(stop[0])} rows, quick grid: one config)", f"{secs:.1f}", rss])
     table("Training, whole process", ["data", "seconds", "peak MB"], trows)
 
 
+def first_result(cmd: list[str], env: dict) -> float:
+    """Seconds from starting the process to reading its first output line (a line already waiting)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    proc.stdin.write("Ce a urmat te va lăsa fără cuvinte\n".encode())
+    proc.stdin.flush()
+    proc.stdout.readline()
+    secs = time.perf_counter() - t0
+    proc.stdin.close()
+    proc.wait()
+    return secs
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["quality", "speed"])
+    ap.add_argument("--only", choices=["quality", "prior", "label", "speed", "serve"])
     ap.add_argument("--quick", action="store_true", help="smaller inputs and fewer repetitions")
     args = ap.parse_args(argv)
     say(f"clickbait bench, {time.strftime('%Y-%m-%d %H:%M')} UTC, {os.cpu_count()} cores")
@@ -325,8 +468,18 @@ def main(argv: list[str] | None = None) -> int:
         bench_roclico_default()
         bench_roclico_cross_source(args.quick)
         bench_stop_clickbait()
+    if args.only in (None, "prior"):
+        bench_prior()
+    if args.only in (None, "label"):
+        from clickbait.training import bench_label
+
+        say("\n" + bench_label.run(args.quick))
     if args.only in (None, "speed"):
         bench_speed(args.quick)
+    if args.only in (None, "serve"):
+        from clickbait.training import bench_serve
+
+        say("\n" + bench_serve.run(args.quick))
     return 0
 
 

@@ -34,24 +34,40 @@ def shingles(text: str, n: int = 5) -> set[str]:
 
 
 def near_pairs(a: list[str], b: list[str] | None = None, threshold: float = NEAR) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) with 5-gram Jaccard >= threshold: within ``a``, or between ``a`` and ``b``."""
+    """Pairs (i, j, jaccard) with 5-gram Jaccard >= threshold: within ``a``, or between ``a`` and ``b``.
+
+    Exact, with prefix filtering: shingles are ordered from rarest to commonest, and two sets with
+    Jaccard >= t must share one of the first |S| - ceil(t |S|) + 1 shingles of each (their overlap is
+    at least ceil(t |S|) for both); only such candidate pairs are measured.
+    """
+    import math
+
     A = [shingles(t) for t in a]
     B = A if b is None else [shingles(t) for t in b]
+    freq: Counter = Counter()
+    for g in (A if b is None else A + B):
+        freq.update(g)
+
+    def prefix(g: set[str]) -> list[str]:
+        k = len(g) - math.ceil(threshold * len(g)) + 1
+        return sorted(g, key=lambda s: (freq[s], s))[:k]
+
     index: dict[str, list[int]] = {}
     for j, g in enumerate(B):
-        for s in g:
+        for s in prefix(g):
             index.setdefault(s, []).append(j)
     out = []
     for i, g in enumerate(A):
-        counts: Counter = Counter()
-        for s in g:
+        seen: set[int] = set()
+        for s in prefix(g):
             for j in index.get(s, ()):
-                if b is not None or j > i:
-                    counts[j] += 1
-        for j, c in counts.items():
-            jac = c / (len(g) + len(B[j]) - c)
-            if jac >= threshold:
-                out.append((i, j, jac))
+                if (b is not None or j > i) and j not in seen:
+                    seen.add(j)
+                    inter = len(g & B[j])
+                    jac = inter / (len(g) + len(B[j]) - inter)
+                    if jac >= threshold:
+                        out.append((i, j, jac))
+    out.sort()
     return out
 
 

@@ -94,10 +94,17 @@ def _between(cut: np.ndarray, i: int) -> float:
     return float((cut[i] + lower) / 2)
 
 
-def calibration(y, p, bins: int = 10) -> dict:
-    """Brier score and a reliability table: per probability bin, n, mean predicted, observed rate."""
+def calibration(y, p, bins: int = 10, feed_prior: float | None = None) -> dict:
+    """Brier score and a reliability table: per probability bin, n, mean predicted, observed rate.
+
+    With ``feed_prior`` the rows of each class are weighted so that they make that share, as in a
+    feed the (moved) probabilities are meant for.
+    """
     y = np.asarray(y, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
+    w = np.ones_like(y)
+    if feed_prior is not None and 0 < y.mean() < 1:
+        w = np.where(y == 1, feed_prior / y.mean(), (1 - feed_prior) / (1 - y.mean()))
     idx = np.minimum((p * bins).astype(int), bins - 1)
     table = []
     for b in range(bins):
@@ -108,10 +115,11 @@ def calibration(y, p, bins: int = 10) -> dict:
                 "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
                 "n": n,
                 "predicted": float(p[m].mean()) if n else None,
-                "observed": float(y[m].mean()) if n else None,
+                "observed": float(np.average(y[m], weights=w[m])) if n else None,
             }
         )
-    return {"brier": float(np.mean((p - y) ** 2)), "bins": table}
+    return {"brier": float(np.average((p - y) ** 2, weights=w)), "bins": table,
+            "weighted_to": feed_prior}
 
 
 def bootstrap_ci(y, p, threshold: float, rounds: int = 1000, seed: int = 0) -> dict:
