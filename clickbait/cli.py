@@ -263,25 +263,12 @@ def score(
 
 
 def _check_out(text: str) -> Path:
-    """Fail before minutes of training, not after: --out must name a file in a folder that exists and
-    that this process may write to."""
+    """--out is checked before minutes of training, not after (an empty value is wrong usage)."""
     if not text.strip():
         raise typer.BadParameter("is empty; name the model file to write, e.g. models/mine.npz", param_hint="--out")
-    out = Path(text)
-    if out.is_dir() or text.endswith(("/", os.sep)):
-        raise typer.BadParameter(f"{out} is a folder; name a file inside it, e.g. {out / 'mine.npz'}", param_hint="--out")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise ClickbaitError(f"--out {out}: the folder {folder} does not exist (create it first)")
-    import tempfile
+    from clickbait.files import check_writable
 
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".probe", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise ClickbaitError(f"--out {out}: cannot write in {folder} ({exc.strerror or exc})") from None
-    return out
+    return check_writable(text, "--out", "mine.npz")
 
 
 def _check_reading_options(delimiter: Optional[str], encoding: str) -> None:
@@ -347,8 +334,21 @@ def share(
 
     m = _load(model)
     form = fmt.value if fmt else ("table" if sys.stdout.isatty() else "csv")
-    groups = shares.collect(m, files, by=by, column=column, delimiter=delimiter, encoding=encoding,
-                            on_problem=lambda msg: _warn(msg))
+    if sys.stderr.isatty():  # a progress line on stderr while the files are read (nothing in a pipe)
+        from clickbait import render
+
+        with render.line_progress(None) as update:
+            done = [0]
+
+            def tick(n: int) -> None:
+                done[0] += n
+                update(done[0], 0)
+
+            groups = shares.collect(m, files, by=by, column=column, delimiter=delimiter, encoding=encoding,
+                                    on_problem=lambda msg: _warn(msg), on_progress=tick)
+    else:
+        groups = shares.collect(m, files, by=by, column=column, delimiter=delimiter, encoding=encoding,
+                                on_problem=lambda msg: _warn(msg))
     if not groups:
         raise ClickbaitError("no titles to measure")
     rows = shares.summarise(m, groups)
@@ -532,8 +532,6 @@ def evaluate(
     result = tev.evaluate(m, data, threshold=threshold, by=by, errors=errors, delimiter=delimiter, encoding=encoding,
                           predictions=predictions)
     if fmt == ReportFmt.json:
-        import json
-
         _out(_json(result))
     else:
         from clickbait import render
@@ -555,8 +553,6 @@ def explain(
     m = _load(model)
     result = m.explain(_fix_arg(headline))
     if fmt == ReportFmt.json:
-        import json
-
         _out(_json(result))
     else:
         from clickbait import render
@@ -573,8 +569,6 @@ def info(
     m = _load(model)
     card = m.card()
     if fmt == ReportFmt.json:
-        import json
-
         _out(_json(card))
     else:
         from clickbait import render

@@ -41,13 +41,13 @@ import io
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from clickbait.errors import ClickbaitError
+from clickbait.files import atomic_write, check_writable, fsync_dir, read_bytes
 from clickbait.text import normalize, split_tag, strip_diacritics
 
 STRATEGIES = ("uncertain", "random", "confident")
@@ -102,16 +102,7 @@ class Item:
 
 # -- sources ---------------------------------------------------------------------------------------
 def _read_bytes(path: Path, what: str) -> bytes:
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise ClickbaitError(f"{path}: larger than {MAX_SOURCE_BYTES // 1_000_000} MB; give titles, pages or a table of titles")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ClickbaitError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ClickbaitError(f"{path}: is a folder; give the {what} inside it (e.g. {path}/*.txt)") from None
-    except OSError as exc:
-        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return read_bytes(path, what, limit=MAX_SOURCE_BYTES, hint=f"; give the {what} itself (e.g. {path}/*.txt)")
 
 
 def _decode(data: bytes) -> str:
@@ -286,33 +277,9 @@ def collect(sources: Sequence[str | Path], column: str | None = None, answered: 
 
 
 # -- the answer file -------------------------------------------------------------------------------
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-
-
 def check_out_path(path: Path) -> None:
-    """Fail before the first question, not at the first answer: ``path`` must be a file in a folder
-    that exists and that this process may write to."""
-    if path.is_dir():
-        raise ClickbaitError(f"--out {path}: is a folder; name a CSV file inside it, e.g. {path / 'mine.csv'}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ClickbaitError(f"--out {path}: the folder {folder} does not exist (create it first)")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise ClickbaitError(f"--out {path}: not writable")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise ClickbaitError(f"--out {path}: cannot write in {folder} ({exc.strerror or exc})") from None
+    """Fail before the first question, not at the first answer (see :func:`clickbait.files.check_writable`)."""
+    check_writable(path, "--out", "mine.csv")
 
 
 class AnswerFile:
@@ -428,7 +395,7 @@ class AnswerFile:
             raise ClickbaitError(f"{self.path}: cannot save the answer ({exc.strerror or exc})") from None
         if new:
             self._head = text[: len(text) - len(line)]
-            _fsync_dir(self.path.parent if str(self.path.parent) else Path("."))
+            fsync_dir(self.path.parent if str(self.path.parent) else Path("."))
         elif not self._tail_newline:
             if self._raw:
                 self._raw[-1] += "\n"
@@ -446,26 +413,14 @@ class AnswerFile:
         if not self.rows:
             return None
         body = self._head + "".join(self._raw[:-1])
-        folder = self.path.parent if str(self.path.parent) else Path(".")
         try:
             mode = self.path.stat().st_mode & 0o777
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                    fh.write(body)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.chmod(tmp, mode)
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
         except OSError as exc:
             raise ClickbaitError(f"{self.path}: cannot undo ({exc.strerror or exc}); the answer stays") from None
-        _fsync_dir(folder)
+        try:
+            atomic_write(self.path, body.encode("utf-8"), what="the answers", mode=mode)
+        except ClickbaitError as exc:
+            raise ClickbaitError(f"{exc}; the answer stays") from None
         self._raw.pop()
         self._tail_newline = True
         return self.rows.pop()
@@ -533,10 +488,13 @@ def load_base(paths: Sequence[str | Path]) -> tuple[list[str], list[int]]:
 
 
 def quick_retrain(base_texts: Sequence[str], base_labels: Sequence[int], texts: Sequence[str],
-                  labels: Sequence[int], threshold: float):
+                  labels: Sequence[int], threshold: float, prior: float = 0.5):
     """A model fitted on the base corpus plus the new labels with the trainer's fixed default config
-    (no search, no cross-validation: a few seconds), with ``threshold`` kept. An answer replaces a base
-    row of the same title."""
+    (no search, no cross-validation: a few seconds), with ``threshold`` kept and its probabilities
+    moved to ``prior`` (the starting model's), so that they mean what the threshold expects. An answer
+    replaces a base row of the same title."""
+    import math
+
     from clickbait.training import fit as tfit
 
     new = {title_key(t) for t in texts}
@@ -550,9 +508,11 @@ def quick_retrain(base_texts: Sequence[str], base_labels: Sequence[int], texts: 
     fitted = tfit.fit(tfit.feature_docs(all_texts, cfg.fold_diacritics, cfg.markers), all_labels, cfg)
     meta = {"config": {"label": cfg.label()}, "rows": {"total": len(all_labels), "clickbait": int(sum(all_labels)),
             "nonclickbait": len(all_labels) - int(sum(all_labels)), "labelled": len(texts)},
-            "threshold_rule": "kept from the model the labelling session started from", "prior": 0.5,
+            "threshold_rule": "kept from the model the labelling session started from", "prior": float(prior),
             "class_weight": "balanced"}
-    return fitted.export(threshold, meta)
+    model = fitted.export(threshold, meta)
+    model.intercept += math.log(prior / (1 - prior))  # balanced fit (prior 0.5) -> the starting model's prior
+    return model
 
 
 # -- the session -----------------------------------------------------------------------------------
@@ -723,7 +683,7 @@ class Session:
             raise ClickbaitError("no base corpus to retrain on")
         t0 = time.perf_counter()
         texts, labels = self.answers.texts, self.answers.labels
-        self.model = quick_retrain(self.base[0], self.base[1], texts, labels, self.threshold)
+        self.model = quick_retrain(self.base[0], self.base[1], texts, labels, self.threshold, self.model.prior)
         rows = self.model.metadata["rows"]["total"]
         self.since_retrain = 0
         self.retrains += 1
@@ -752,7 +712,6 @@ def export_csv(rows: Sequence[dict]) -> str:
 
 def write_export(path: str | Path, rows: Sequence[dict]) -> Path:
     """Write the queue as CSV atomically (temporary file, fsync, rename)."""
-    from clickbait.model import atomic_write
 
     path = Path(path)
     try:

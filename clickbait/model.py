@@ -33,7 +33,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +41,7 @@ from typing import Sequence
 import numpy as np
 
 from clickbait.errors import ClickbaitError
+from clickbait.files import atomic_write
 from clickbait.features import Block, _char_ngrams
 from clickbait.prior import check_prior, model_prior, shift
 from clickbait.text import MARKERS, MAX_CHARS, Prepared, normalize, prepare_many, split_tag, tag_only
@@ -359,7 +359,7 @@ class Model:
         """Write the model atomically: temporary file in the same folder, fsync, rename."""
         path = Path(path)
         data = self.to_bytes()
-        atomic_write(path, data)
+        atomic_write(path, data, what="model")
         self.path = path
         return path
 
@@ -568,44 +568,6 @@ def check_threshold(threshold) -> float:
     if not 0.0 <= threshold <= 1.0:
         raise ClickbaitError(f"threshold must be between 0 and 1, got {threshold:g}")
     return threshold
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half of one."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ClickbaitError(f"{path}: cannot write model ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        try:
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError:
-            pass
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise ClickbaitError(f"{path}: cannot write model ({exc.strerror or exc})") from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _logistic(z: np.ndarray) -> np.ndarray:

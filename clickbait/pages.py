@@ -185,16 +185,8 @@ def check_page(data: bytes, where: str) -> str:
 def extract_file(path: str | Path) -> list[dict]:
     """Read a saved page (UTF-8; invalid bytes replaced) and extract its records; ``page`` is the path
     as given."""
+    from clickbait.files import read_bytes
+
     shown = str(path)
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_PAGE_BYTES:
-            raise ClickbaitError(f"{path}: larger than {MAX_PAGE_BYTES // 1_000_000} MB; not a saved news page")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ClickbaitError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ClickbaitError(f"{path}: is a folder, not a page") from None
-    except OSError as exc:
-        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data = read_bytes(path, "saved news page", limit=MAX_PAGE_BYTES)
     return extract(check_page(data, shown), page=shown)

@@ -100,6 +100,7 @@ def progress() -> Iterator:
     bar = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("eta"), TimeRemainingColumn(), console=_err, transient=False,
+        redirect_stdout=False, redirect_stderr=False,  # stdout carries data: never through the display
     )
     tasks: dict[str, int] = {}
 
@@ -121,7 +122,7 @@ def line_progress(total_bytes: int | None) -> Iterator:
     columns = [TextColumn("{task.fields[lines]:,} lines"), TextColumn("{task.fields[rate]:,.0f} lines/s")]
     if total_bytes:
         columns += [BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn()]
-    bar = Progress(*columns, console=_err, transient=True)
+    bar = Progress(*columns, console=_err, transient=True, redirect_stdout=False, redirect_stderr=False)
     task = bar.add_task("score", total=total_bytes or None, lines=0, rate=0.0)
     import time
 

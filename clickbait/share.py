@@ -82,7 +82,7 @@ def collect(model: Model, paths: list[str], by: str | None = None, column: str |
                     else:
                         add(path, chunk)
                     if on_progress:
-                        on_progress()
+                        on_progress(len(chunk))
             finally:
                 os.close(fd)
             continue
@@ -103,7 +103,7 @@ def collect(model: Model, paths: list[str], by: str | None = None, column: str |
             for name, texts in keyed.items():
                 add(name, texts)
             if on_progress:
-                on_progress()
+                on_progress(len(batch))
     return groups
 
 

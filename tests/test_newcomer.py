@@ -354,3 +354,25 @@ def test_item22_help_says_how_to_score_a_headline_starting_with_a_dash(cli):
     assert 'clickbait score -- "-20 de grade în Harghita"' in h
     r = cli("score", "--format", "jsonl", "--", "-20 de grade în Harghita")
     assert r.returncode == 0 and jsonl(r.stdout)[0]["headline"] == "-20 de grade în Harghita"
+
+
+# issue 12: progress on long work -------------------------------------------------------------------
+def test_progress_line_only_when_stderr_is_a_terminal(trained, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    big = tmp_path / "big.txt"
+    big.write_text("\n".join(trained.texts * 4) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "CLICKBAIT_MODEL": str(trained.path)}
+    # stderr on a terminal (the pty), stdin and stdout files: a progress line on stderr, stdout untouched
+    child = pexpect.spawn("bash", ["-c", f"{PY} -m clickbait score --format jsonl < {big} > {out}"], env=env,
+                          cwd=str(ROOT), timeout=120, encoding="utf-8")
+    child.expect(pexpect.EOF)
+    seen = child.before
+    child.close()
+    assert "lines/s" in seen and "lines" in seen
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(trained.texts) * 4
+    assert "lines/s" not in out.read_text(encoding="utf-8")
+    # in a pipe: nothing on stderr
+    r = subprocess.run([PY, "-m", "clickbait", "score", "--format", "jsonl"], stdin=open(big, "rb"), capture_output=True,
+                       env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 0 and r.stderr == b""

@@ -20,16 +20,13 @@ is a terminal, a small chart after it).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-ROCLICO = ROOT.parent / "shared" / "datasets" / "roclico-dev"
+from clickbait.training.bench import ROCLICO, ROOT, load_roclico  # noqa: E402
 BASE = ROOT / "data" / "headlines.csv"
 KS = (0, 50, 100, 200, 400)
 SEEDS = 5
@@ -61,24 +58,14 @@ def halves(y: np.ndarray, seed: int = SPLIT_SEED) -> tuple[np.ndarray, np.ndarra
     return np.array(sorted(pool)), np.array(sorted(test))
 
 
-def load_roclico() -> dict[str, tuple[list[str], np.ndarray]] | None:
-    if not ROCLICO.is_dir():
-        return None
-    out = {}
-    for f in sorted(ROCLICO.glob("*.json")):
-        items = json.loads(f.read_text(encoding="utf-8"))
-        out[f.stem] = ([x["title"] for x in items], np.array([x["category"] == "clickbait" for x in items], dtype=np.int64))
-    return out
-
-
 class _Curve:
     """One source: the pool (first half), the test half, and fits of base + chosen pool titles."""
 
-    def __init__(self, base_docs, base_y, titles: list[str], y: np.ndarray, cfg, threshold: float):
+    def __init__(self, base_docs, base_y, titles: list[str], y: np.ndarray, cfg, threshold: float, prior: float):
         from clickbait import label as lb
         from clickbait.training import fit as tfit
 
-        self.tfit, self.lb, self.cfg, self.threshold = tfit, lb, cfg, threshold
+        self.tfit, self.lb, self.cfg, self.threshold, self.prior = tfit, lb, cfg, threshold, prior
         self.base_docs, self.base_y = base_docs, list(base_y)
         pool, test = halves(y)
         self.pool_titles = [titles[i] for i in pool]
@@ -101,13 +88,19 @@ class _Curve:
     def measure(self, fitted) -> tuple[float, float]:
         from clickbait.training import metrics
 
-        p = fitted.clf.predict_proba(fitted.transform(self.test_docs))[:, 1]
+        p = self._moved(fitted.clf.predict_proba(fitted.transform(self.test_docs))[:, 1])
         m = metrics.binary(self.test_y, p, self.threshold)
         return m["roc_auc"], m["macro_f1"]
 
     def pool_probs(self, fitted, idx: list[int]) -> np.ndarray:
         sub = self.pool_docs.subset(idx)
-        return fitted.clf.predict_proba(fitted.transform(sub))[:, 1]
+        return self._moved(fitted.clf.predict_proba(fitted.transform(sub))[:, 1])
+
+    def _moved(self, p: np.ndarray) -> np.ndarray:
+        """The balanced fit's probabilities moved to the default model's prior, as the tool sees them."""
+        from clickbait import prior as priors
+
+        return priors.adapt(p, 0.5, self.prior)
 
     def random_curve(self, ks: list[int], seed: int) -> dict[int, tuple[float, float]]:
         n = len(self.pool_items)
@@ -149,14 +142,14 @@ def curves(quick: bool = False, log: Callable[[str], None] | None = None) -> dic
     t0 = time.perf_counter()
     ds = tdata.load([BASE])
     cfg = tfit.DEFAULT_CONFIG
-    base_model, report, base_fit = tfit.train(ds.texts, ds.labels, grid=(cfg,), n_jobs=2)
+    base_model, report, base_fit = tfit.train(ds.texts, ds.labels, grid=(cfg,), n_jobs=2, feed_prior=tfit.DEFAULT_FEED_PRIOR)
     threshold = float(base_model.threshold)
     base_docs = tfit.feature_docs(ds.texts, cfg.fold_diacritics, cfg.markers)
     log(f"base model: {len(ds.texts)} rows, {cfg.label()}, threshold {threshold:.3f} ({time.perf_counter() - t0:.0f} s)")
     result = {"base_rows": len(ds.texts), "config": cfg.label(), "threshold": threshold, "seeds": seeds,
               "batch": batch, "sources": {}}
     for name, (titles, y) in data.items():
-        c = _Curve(base_docs, ds.labels, titles, y, cfg, threshold)
+        c = _Curve(base_docs, ds.labels, titles, y, cfg, threshold, base_model.prior)
         n_pool = len(c.pool_items)
         ks = sorted({min(k, n_pool) for k in KS})
         k0 = c.measure(base_fit)
@@ -179,8 +172,8 @@ def format_table(res: dict) -> str:
     lines = [
         f"Labelling curve: `clickbait label` simulated on RoCliCo dev (published labels answer). Each source split in "
         f"halves (stratified, seed {SPLIT_SEED}); k titles of the first half added to data/headlines.csv "
-        f"({res['base_rows']:,} rows), retrained with {res['config']} (threshold {res['threshold']:.3f}, 5-fold CV on the "
-        f"corpus, kept); measured on the second half. uncertain: the tool's order, retrained every {res['batch']}; "
+        f"({res['base_rows']:,} rows), retrained with {res['config']} (the default model's settings: probabilities moved "
+        f"to a 0.2 share, threshold {res['threshold']:.3f}, kept); measured on the second half. uncertain: the tool's order, retrained every {res['batch']}; "
         f"random: mean ± sd of {res['seeds']} seeds. {res['seconds']:.0f} s."
     ]
     lines.append("Halves: " + "; ".join(f"{name} {s['pool']} to label ({s['pool_clickbait']} clickbait), {s['test']} to test "

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from clickbait.errors import ClickbaitError
+from clickbait.files import read_bytes
 from clickbait.text import normalize
 
 TEXT_COLUMNS = ("headline", "title", "text")
@@ -103,15 +104,7 @@ def _decode(path: Path, data: bytes, encoding: str) -> str:
 def read_file(path: str | Path, delimiter: str | None = None, encoding: str = "utf-8") -> list[Example]:
     """The examples of one labelled file, in file order, each with its file:line."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ClickbaitError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ClickbaitError(f"{path}: is a folder, not a data file") from None
-    except OSError as exc:
-        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    text = _decode(path, data, encoding)
+    text = _decode(path, read_bytes(path, "data file"), encoding)
     if not text.strip():
         raise ClickbaitError(f"{path}: empty file")
     suffix = path.suffix.lower()
@@ -262,15 +255,7 @@ def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Exampl
 def read_plain(path: str | Path, label: int, encoding: str = "utf-8") -> list[Example]:
     """A plain text file of one class: one headline per line (the Stop Clickbait layout); blank lines skipped."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ClickbaitError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ClickbaitError(f"{path}: is a folder, not a text file") from None
-    except OSError as exc:
-        raise ClickbaitError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    text = _decode(path, data, encoding)
+    text = _decode(path, read_bytes(path, "text file"), encoding)
     out = []
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip("\r")

@@ -87,7 +87,7 @@ def write_predictions(path: str | Path, examples, probs: np.ndarray, cut: float)
     import csv
     import io
 
-    from clickbait.model import atomic_write
+    from clickbait.files import atomic_write
 
     names: list[str] = []
     for e in examples:
@@ -103,7 +103,4 @@ def write_predictions(path: str | Path, examples, probs: np.ndarray, cut: float)
     for e, p in zip(examples, probs.tolist()):
         row = {**e.fields, "headline": e.fields.get("headline", e.text), "label": e.fields.get("label", e.label)}
         w.writerow([row.get(k, "") for k in names] + [e.where, "" if p != p else repr(p), "" if p != p else int(p >= cut)])
-    try:
-        atomic_write(Path(path), buf.getvalue().encode("utf-8"))
-    except ClickbaitError as exc:
-        raise ClickbaitError(str(exc).replace("cannot write model", "cannot write predictions")) from None
+    atomic_write(Path(path), buf.getvalue().encode("utf-8"), what="predictions")
