@@ -25,7 +25,7 @@ def trained(tmp_path_factory):
     from clickbait.training import fit as tfit
 
     ds = tdata.load([DATA])
-    model, report, fitted = tfit.train(ds.texts, ds.labels, grid=tfit.QUICK_GRID, n_jobs=1)
+    model, report, fitted = tfit.train(ds.texts, ds.labels, grid=tfit.QUICK_GRID, folds=3, n_jobs=1)
     path = tmp_path_factory.mktemp("model") / "model.npz"
     model.save(path)
     return SimpleNamespace(

@@ -438,6 +438,10 @@
       const d = document.createElement("td");
       d.className = "decision " + (r.clickbait === null ? "" : r.clickbait ? "yes" : "no");
       d.textContent = r.clickbait === null ? (r.reason ? label(REASONS, r.reason) : "fără scor") : r.clickbait ? "clickbait" : "nu";
+      if (r.short) {
+        d.textContent += " (titlu scurt)";  // one or two words: a weak signal
+        d.title = "Titlu foarte scurt (1–2 cuvinte): scorul e puțin sigur.";
+      }
       const tag = document.createElement("td");
       tag.className = "tag";
       tag.textContent = r.tag || "";
