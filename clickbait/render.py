@@ -87,8 +87,6 @@ def score_rows(threshold: float, explain: bool = False) -> Iterator:
         _out.print(t)
         state["first"] = False
 
-    if state["first"]:
-        _err.print(f"threshold {threshold:.3f}", style="dim")
     yield add
 
 

@@ -215,7 +215,7 @@ def open_table(path: str, column: str | None = None, delimiter: str | None = Non
     name = column if column is not None else _pick(header)
     if name is None or name not in header:
         shown = ", ".join(repr(h) for h in header[:8])
-        wanted = repr(column) if column else "a text column (headline, title or text)"
+        wanted = repr(column) if column else "text column (headline, title or text)"
         raise ClickbaitError(f"{path}:{first_line_no}: the header has no {wanted}; it has {shown}")
     return Table(path, "tsv" if delimiter == "\t" else "csv", stream, name, delimiter, header, header.index(name),
                  first_line=first_line_no + 1)

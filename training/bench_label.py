@@ -83,7 +83,10 @@ class _Curve:
                     self.base_docs.plain + [self.pool_docs.plain[i] for i in chosen])
         y = self.base_y + [int(self.pool_y[i]) for i in chosen]
         self.fits += 1
-        return self.tfit.fit(docs, y, self.cfg)
+        from clickbait.label import LABEL_WEIGHT
+
+        weight = [1.0] * len(self.base_y) + [float(LABEL_WEIGHT)] * len(chosen)
+        return self.tfit.fit(docs, y, self.cfg, sample_weight=weight)
 
     def measure(self, fitted) -> tuple[float, float]:
         from clickbait.training import metrics

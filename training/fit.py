@@ -164,12 +164,14 @@ def _classifier(C: float) -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=SEED)
 
 
-def fit(docs: Docs, y: Sequence[int], cfg: Config) -> Fitted:
-    """Fit ``cfg`` on the feature texts ``docs`` with labels ``y``."""
+def fit(docs: Docs, y: Sequence[int], cfg: Config, sample_weight: Sequence[float] | None = None) -> Fitted:
+    """Fit ``cfg`` on the feature texts ``docs`` with labels ``y`` (each row weighted by
+    ``sample_weight``, on top of the balanced class weights, when given)."""
     vecs = vectorizers(cfg)
     X = sparse.hstack([v.fit_transform(docs.for_block(a, cfg.markers)) for a, v in vecs], format="csr")
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     with _single_threaded():
-        clf = _classifier(cfg.C).fit(X, np.asarray(y))
+        clf = _classifier(cfg.C).fit(X, np.asarray(y), sample_weight=w)
     return Fitted(cfg, vecs, clf)
 
 
