@@ -181,19 +181,19 @@ def feature_docs(texts: Sequence[str], fold_diacritics: bool, markers: bool = Fa
     return Docs(marked=prep.marked, plain=prep.plain)
 
 
-def _fold_job(docs, y, train_idx, test_idx, feature_cfg: Config, Cs: Sequence[float]):
-    """Vectorise one fold once, then fit every C on it: out-of-fold probabilities per C."""
+def _fit_predict(train_docs: Docs, y_train, test_docs: Docs, feature_cfg: Config, Cs: Sequence[float]) -> dict:
+    """Vectorise once, then fit every C on the training rows: probabilities on the test rows per C."""
     vecs = vectorizers(feature_cfg)
-    train_docs, test_docs = docs.subset(train_idx), docs.subset(test_idx)
     m = feature_cfg.markers
     Xtr = sparse.hstack([v.fit_transform(train_docs.for_block(a, m)) for a, v in vecs], format="csr")
     Xte = sparse.hstack([v.transform(test_docs.for_block(a, m)) for a, v in vecs], format="csr")
-    out = {}
     with _single_threaded():
-        for C in Cs:
-            clf = _classifier(C).fit(Xtr, y[train_idx])
-            out[C] = clf.predict_proba(Xte)[:, 1]
-    return test_idx, out
+        return {C: _classifier(C).fit(Xtr, y_train).predict_proba(Xte)[:, 1] for C in Cs}
+
+
+def _fold_job(docs, y, train_idx, test_idx, feature_cfg: Config, Cs: Sequence[float]):
+    """One fold of cross-validation: out-of-fold probabilities per C."""
+    return test_idx, _fit_predict(docs.subset(train_idx), y[train_idx], docs.subset(test_idx), feature_cfg, Cs)
 
 
 def cross_validate(
@@ -236,19 +236,6 @@ def cross_validate(
     return oof
 
 
-def _dev_job(docs: Docs, y, dev_docs: Docs, feature_cfg: Config, Cs: Sequence[float]):
-    """Fit every C of one feature config on all the training rows; probabilities on the dev rows."""
-    vecs = vectorizers(feature_cfg)
-    m = feature_cfg.markers
-    Xtr = sparse.hstack([v.fit_transform(docs.for_block(a, m)) for a, v in vecs], format="csr")
-    Xdev = sparse.hstack([v.transform(dev_docs.for_block(a, m)) for a, v in vecs], format="csr")
-    out = {}
-    with _single_threaded():
-        for C in Cs:
-            out[C] = _classifier(C).fit(Xtr, y).predict_proba(Xdev)[:, 1]
-    return out
-
-
 def dev_predictions(texts, y, dev_texts, grid, n_jobs: int = 2, progress: Progress | None = None) -> dict[Config, np.ndarray]:
     """For every config of ``grid``: fitted on all of ``texts``, its probabilities on ``dev_texts``."""
     groups: dict[Config, list[float]] = {}
@@ -262,7 +249,7 @@ def dev_predictions(texts, y, dev_texts, grid, n_jobs: int = 2, progress: Progre
         progress(0, len(items), "dev selection")
     with Parallel(n_jobs=n_jobs) as parallel:
         results = parallel(
-            delayed(_dev_job)(docs[fc.fold_diacritics, fc.markers], np.asarray(y), dev_docs[fc.fold_diacritics, fc.markers], fc, Cs)
+            delayed(_fit_predict)(docs[fc.fold_diacritics, fc.markers], np.asarray(y), dev_docs[fc.fold_diacritics, fc.markers], fc, Cs)
             for fc, Cs in items
         )
     if progress:
