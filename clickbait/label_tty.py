@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from clickbait.display import shown as visible, term_label
 from clickbait.errors import ClickbaitError
 
 KEYS = "y clickbait · n not clickbait · s skip · u undo · q save and quit · ? help"
@@ -24,28 +25,6 @@ HELP = """\
   q  save and quit (every answer is already saved; Ctrl-D and Ctrl-C also quit)
   ?  this help
 Every answer is appended to the answer file at once; run the same command again to go on."""
-
-_VISIBLE = {cp: f"\\x{cp:02x}" for cp in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0))}
-_VISIBLE.update({0x2028: "\\u2028", 0x2029: "\\u2029", **{cp: f"\\u{cp:04x}" for cp in range(0x202A, 0x202F)},
-                 **{cp: f"\\u{cp:04x}" for cp in range(0x2066, 0x206A)}})
-_MARKER_NAMES = {"xxbos": "start of title", "xxeos": "end of title", "xxs": "sentence start",
-                 "xxq": "after ?", "xxcolon": "after :"}
-
-
-def visible(text: str) -> str:
-    """Text that cannot drive the terminal: control characters shown as escapes."""
-    return text if text.isprintable() else text.translate(_VISIBLE)
-
-
-def term_label(ngram: str, analyzer: str) -> str:
-    if analyzer != "word":
-        return f'chars "{ngram}"'
-    words = ngram.split(" ")
-    marks = [_MARKER_NAMES[w] for w in words if w in _MARKER_NAMES]
-    rest = " ".join(w for w in words if w not in _MARKER_NAMES)
-    if not marks:
-        return f'"{rest}"'
-    return f'"{rest}" ({", ".join(marks)})' if rest else "(" + ", ".join(marks) + ")"
 
 
 def render_question(q) -> str:

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from clickbait.display import shown, term_label
+
 
 class _Console(Console):
     """rich's Console, except that a reader going away (`| head`) is a BrokenPipeError for the CLI
@@ -26,19 +28,9 @@ class _Console(Console):
 _out = _Console(highlight=False, soft_wrap=False)
 _err = _Console(stderr=True, highlight=False)
 
-# Control characters (escape sequences, NUL, ...) and line or paragraph separators are shown as
-# escapes, so no headline or page can drive the terminal.
-_VISIBLE = {cp: f"\\x{cp:02x}" for cp in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0))}
-_VISIBLE.update({0x2028: "\\u2028", 0x2029: "\\u2029", 0x200E: "\\u200e", 0x200F: "\\u200f",
-                 **{cp: f"\\u{cp:04x}" for cp in range(0x202A, 0x202F)}, **{cp: f"\\u{cp:04x}" for cp in range(0x2066, 0x206A)}})
-
-
 def visible(value) -> Text:
     """A cell for people: the value as plain text (never rich markup), control characters made visible."""
-    text = "" if value is None else str(value)
-    if not text.isprintable():
-        text = text.translate(_VISIBLE)
-    return Text(text)
+    return Text(shown(value))
 
 
 def _p(x) -> str:
@@ -232,22 +224,6 @@ def evaluate_report(result: dict) -> None:
         for e in result["errors"]:
             t.add_row(visible(e["where"]), str(e["label"]), _p(e["probability"]), visible(e["headline"]))
         _out.print(t)
-
-
-_MARKER_NAMES = {"xxbos": "start of headline", "xxeos": "end of headline", "xxs": "start of sentence",
-                 "xxq": "after a question mark", "xxcolon": "after a colon"}
-
-
-def term_label(ngram: str, analyzer: str) -> str:
-    """An n-gram named for people: ``start of sentence: "ce"``, ``characters "ce "``, ``"bugetul"``."""
-    if analyzer != "word":
-        return f'characters "{ngram}"'
-    words = ngram.split(" ")
-    marks = [_MARKER_NAMES[w] for w in words if w in _MARKER_NAMES]
-    rest = " ".join(w for w in words if w not in _MARKER_NAMES)
-    if not marks:
-        return f'"{rest}"'
-    return ", ".join(marks) + (f': "{rest}"' if rest else "")
 
 
 def _push_style(x: float, scale: float) -> str:
