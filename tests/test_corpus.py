@@ -13,7 +13,7 @@ def test_corpus_passes_its_check():
     problems, summary = corpus.check(DATA, shared)
     assert problems == []
     assert summary["rows"] >= 4000
-    assert 0.4 <= summary["clickbait_share"] <= 0.6
+    assert corpus.SHARE_BOUNDS[0] <= summary["clickbait_share"] <= corpus.SHARE_BOUNDS[1]
     assert len(summary["topics"]) >= 12
 
 
@@ -42,7 +42,7 @@ def test_check_catches_each_kind_of_problem(tmp_path):
         assert expected in text
     unbalanced = [[f"Titlul numărul {i} despre drumuri noi în județul {i}", "1", "local", "tabloid", ""] for i in range(10)]
     problems, _ = corpus.check(_write(tmp_path / "u.csv", unbalanced))
-    assert any("outside 40-60%" in p for p in problems)
+    assert any("outside 30%-60%" in p for p in problems)
 
 
 @pytest.mark.skipif(not (SHARED / "datasets" / "roclico-dev").is_dir(), reason="../shared/datasets is absent")
@@ -51,3 +51,18 @@ def test_check_rejects_an_evaluation_title(tmp_path):
     rows = [[title, "1", "politics", "news_agency", ""], ["Un titlu scris pentru proiect, fără legătură", "0", "local", "tabloid", ""]]
     problems, _ = corpus.check(_write(tmp_path / "leak.csv", rows), SHARED)
     assert any("equals an evaluation title" in p for p in problems)
+
+
+def test_construction_gaps_finds_a_word_the_corpus_ties_to_bait():
+    # "povestea" is bait in 3 of 4 corpus titles but plain news in the real set; "ploaie" is neutral in both.
+    corpus_titles = ["Povestea omului din Arad", "Povestea unei case vechi", "Povestea câinelui de pe munte",
+                     "Povestea primarului a fost publicată", "Ploaie mare la Cluj", "Ploaie și vânt la Iași"]
+    corpus_labels = [1, 1, 1, 0, 1, 0]
+    real_titles = ["Povestea medicului care a salvat un copil", "Povestea satului mutat de ape",
+                   "Ploaie torențială la Brașov", "Ploaie și grindină în Vaslui"]
+    real_labels = [0, 0, 1, 0]
+    rows = corpus.construction_gaps(corpus_titles, corpus_labels, real_titles, real_labels, min_real=2, min_corpus=2, top=10)
+    by_gram = {r["gram"]: r for r in rows}
+    assert by_gram["povestea"]["corpus_share"] == 0.75 and by_gram["povestea"]["real_share"] == 0.0
+    assert by_gram["povestea"]["gap"] > 0 > by_gram["ploaie"]["gap"]
+    assert rows[0]["gram"] in ("povestea", "xxbos povestea")

@@ -126,6 +126,42 @@ def bench_prior() -> None:
     table(f"Prior shift on RoCliCo dev (default model: probabilities assume a {model.prior:g} share, threshold {model.threshold:.3f})",
           ["source", "n", "true share", "flagged", "EM estimate [95% CI]", "|error|", "EM iterations",
            "macro-F1 default", "macro-F1 --prior auto"], rows)
+    bench_resampled_feeds(model, data)
+
+
+FEED_SHARES = (0.05, 0.35, 0.6, 0.8)
+FEED_SIZE = 600
+FEED_DRAWS = 20
+
+
+def bench_resampled_feeds(model, data) -> None:
+    """Both dev sources publish about 16% clickbait, close to the default model's 20%. To see feeds of
+    other shares, each source's titles are redrawn (with replacement, per label) into feeds of 600 with
+    a set share; figures are means over 20 draws per share (seeded, so every run draws the same)."""
+    from clickbait import prior as priors
+    from clickbait.training import metrics
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for name, (titles, y) in data.items():
+        p = model.probabilities(titles)
+        pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+        for share in FEED_SHARES:
+            k = int(round(share * FEED_SIZE))
+            flagged, est, f1, f1_auto = [], [], [], []
+            for _ in range(FEED_DRAWS):
+                idx = np.concatenate([rng.choice(pos, k), rng.choice(neg, FEED_SIZE - k)])
+                pp, yy = p[idx], y[idx]
+                s, _ = priors.estimate(pp, model.prior)
+                flagged.append(np.mean(pp >= model.threshold))
+                est.append(s)
+                f1.append(metrics.binary(yy, pp, model.threshold)["macro_f1"])
+                f1_auto.append(metrics.binary(yy, priors.adapt(pp, model.prior, s), model.threshold)["macro_f1"])
+            rows.append([name, f"{share:.2f}", f"{np.mean(flagged):.3f}", f"{np.mean(est):.3f}",
+                         f"{np.mean(np.abs(np.array(est) - share)):.3f}", f"{np.mean(f1):.3f}", f"{np.mean(f1_auto):.3f}"])
+    table(f"Resampled feeds: each dev source redrawn into feeds of {FEED_SIZE} titles with a set clickbait share "
+          f"(means of {FEED_DRAWS} draws)",
+          ["source", "true share", "flagged", "EM estimate", "|error|", "macro-F1 default", "macro-F1 --prior auto"], rows)
 
 
 def bench_roclico_cross_source(quick: bool) -> None:
