@@ -121,7 +121,7 @@ def check(path: str | Path, shared: Path | None = None) -> tuple[list[str], dict
     labels = Counter(r["label"] for r in rows)
     share = labels.get("1", 0) / max(1, len(rows))
     # The fit weighs the classes equally whatever their shares, so the bounds only catch a lost or
-    # flipped label column. Waves 6-7 brought the share down on purpose (data/README.md, wave 6).
+    # flipped label column. Waves 6-8 brought the share down on purpose (data/README.md, "Waves 6-8").
     if not SHARE_BOUNDS[0] <= share <= SHARE_BOUNDS[1]:
         problems.append(f"{path}: clickbait share {share:.1%} is outside {SHARE_BOUNDS[0]:.0%}-{SHARE_BOUNDS[1]:.0%}")
     if shared is not None and (shared / "datasets").is_dir():
