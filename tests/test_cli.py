@@ -129,11 +129,9 @@ def test_streaming_answers_before_input_ends(trained):
     assert proc.returncode == 0
 
 
-def test_train_command_writes_model_and_reports(tmp_path):
-    from tests.conftest import DATA
-
+def test_train_command_writes_model_and_reports(tmp_path, train_csv):
     out = tmp_path / "m.npz"
-    r = run_cli("train", str(DATA), "--out", str(out), "--grid", "default", "--format", "json")
+    r = run_cli("train", str(train_csv), "--out", str(out), "--grid", "default", "--format", "json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["model"] == str(out) and out.exists()

@@ -66,3 +66,29 @@ def test_construction_gaps_finds_a_word_the_corpus_ties_to_bait():
     assert by_gram["povestea"]["corpus_share"] == 0.75 and by_gram["povestea"]["real_share"] == 0.0
     assert by_gram["povestea"]["gap"] > 0 > by_gram["ploaie"]["gap"]
     assert rows[0]["gram"] in ("povestea", "xxbos povestea")
+
+
+def test_near_pairs_equals_brute_force():
+    import random
+
+    rng = random.Random(3)
+    with open(DATA, encoding="utf-8", newline="") as fh:
+        rows = [r["headline"] for _, r in zip(range(400), csv.DictReader(fh))]
+    edits = [lambda t: t[: -rng.randint(1, 30)], lambda t: "Breaking: " + t, lambda t: t.replace("a", "ă", 2),
+             lambda t: t + " Detalii", lambda t: " ".join(t.split()[1:])]
+    texts = rows + [rng.choice(edits)(t) for t in rng.sample(rows, 120)] + ["", "ab"]
+    other = [rng.choice(edits)(t) for t in rng.sample(rows, 80)] + rng.sample(rows, 20)
+    S = [corpus.shingles(t) for t in texts]
+    O = [corpus.shingles(t) for t in other]
+
+    def jac(x, y):
+        return len(x & y) / len(x | y) if x | y else 0.0
+
+    for threshold in (0.4, 0.6, 0.8):
+        within = [(i, j, jac(S[i], S[j])) for i in range(len(S)) for j in range(i + 1, len(S))
+                  if S[i] and S[j] and jac(S[i], S[j]) >= threshold]
+        between = [(i, j, jac(S[i], O[j])) for i in range(len(S)) for j in range(len(O))
+                   if S[i] and O[j] and jac(S[i], O[j]) >= threshold]
+        assert within and between  # the edits make near pairs at every threshold
+        assert [(i, j) for i, j, _ in corpus.near_pairs(texts, threshold=threshold)] == [(i, j) for i, j, _ in within]
+        assert [(i, j) for i, j, _ in corpus.near_pairs(texts, other, threshold=threshold)] == [(i, j) for i, j, _ in between]

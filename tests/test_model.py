@@ -69,11 +69,10 @@ def test_save_load_roundtrip_and_determinism(trained, tmp_path):
     assert np.array_equal(again.probabilities(trained.texts[:50]), m.probabilities(trained.texts[:50]))
 
 
-def test_training_is_deterministic(trained, tmp_path):
+def test_training_is_deterministic(trained, train_csv, tmp_path):
     from clickbait.training import data as tdata
-    from tests.conftest import DATA
 
-    ds = tdata.load([DATA])
+    ds = tdata.load([train_csv])
     model, _, _ = tfit.train(ds.texts, ds.labels, grid=tfit.QUICK_GRID, folds=3, n_jobs=2)
     assert model.to_bytes() == trained.path.read_bytes()
 

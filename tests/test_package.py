@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_wheel_has_no_top_level_training_package(wheel):
     assert "clickbait/training/fit.py" in names and "clickbait/web/static/index.html" in names
 
 
-def test_wheel_in_a_fresh_venv_trains_and_scores(wheel, tmp_path):
+def test_wheel_in_a_fresh_venv_trains_and_scores(wheel, tmp_path, train_csv):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
@@ -57,7 +57,7 @@ def test_wheel_in_a_fresh_venv_trains_and_scores(wheel, tmp_path):
     assert str(tmp_path / "data" / "clickbait" / "clickbait.npz") in err and "Traceback" not in err
     target = tmp_path / "data" / "clickbait" / "clickbait.npz"
     target.parent.mkdir(parents=True)
-    r = run("train", str(DATA), "--grid", "quick", "--out", str(target), "--format", "json")
+    r = run("train", str(train_csv), "--grid", "quick", "--out", str(target), "--format", "json")
     assert r.returncode == 0, r.stderr.decode()
     assert target.exists()
     s = run("score", "--format", "jsonl", "Ce a urmat te va lăsa fără cuvinte")

@@ -15,7 +15,7 @@ import pytest
 
 from clickbait.errors import ClickbaitError
 from clickbait.model import FORMAT_VERSION, Model, _digest
-from tests.conftest import DATA, ROOT, run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def jsonl(out: bytes) -> list[dict]:
@@ -208,7 +208,7 @@ def test_failed_training_writes_nothing(trained, tmp_path, content):
     assert sorted(x.name for x in tmp_path.iterdir()) == ["bad.csv", "model.npz"]
 
 
-def test_killed_training_leaves_previous_model_working(trained, tmp_path):
+def test_killed_training_leaves_previous_model_working(trained, train_csv, tmp_path):
     """SIGKILL a training run at 10%, 50% and 90% of its duration: the file is always the old model, whole,
     or (if the run had already finished) the new one, whole; never anything in between."""
     out = tmp_path / "model.npz"
@@ -217,8 +217,8 @@ def test_killed_training_leaves_previous_model_working(trained, tmp_path):
     probe = trained.texts[:200]
     before = Model.load(out).probabilities(probe)
 
-    def cmd(target):  # the whole corpus (thousands of rows), the default word config, 3 folds: a few seconds
-        return [sys.executable, "-m", "clickbait", "train", str(DATA), "--out", str(target), "--grid", "default",
+    def cmd(target):  # a third of the corpus (thousands of rows), the default word config, 3 folds: a few seconds
+        return [sys.executable, "-m", "clickbait", "train", str(train_csv), "--out", str(target), "--grid", "default",
                 "--folds", "3", "--jobs", "1"]
 
     # One full run (to another path) to learn how long a run takes on this machine.

@@ -36,39 +36,69 @@ def shingles(text: str, n: int = 5) -> set[str]:
 
 
 def near_pairs(a: list[str], b: list[str] | None = None, threshold: float = NEAR) -> list[tuple[int, int, float]]:
-    """Pairs (i, j, jaccard) with 5-gram Jaccard >= threshold: within ``a``, or between ``a`` and ``b``.
+    """Pairs (i, j, jaccard) with 5-gram Jaccard >= threshold: within ``a`` (i < j), or between ``a``
+    and ``b`` (i in ``a``, j in ``b``).
 
-    Exact, with prefix filtering: shingles are ordered from rarest to commonest, and two sets with
-    Jaccard >= t must share one of the first |S| - ceil(t |S|) + 1 shingles of each (their overlap is
-    at least ceil(t |S|) for both); only such candidate pairs are measured.
+    Exact, by the prefix, size and positional filters of PPJoin (Xiao et al., 2008). Shingles are
+    ranked from rarest to commonest and each set is a sorted list of ranks; records are visited by
+    increasing size. Two sets x, y with Jaccard >= t share at least alpha = ceil(t / (1 + t) (|x| + |y|))
+    shingles, so (prefix) x's first |x| - ceil(t |x|) + 1 ranks meet y's first |y| - ceil(2t / (1 + t) |y|) + 1
+    when |y| <= |x|, and only those are indexed; (size) t |x| <= |y|; (positional) after a shared rank at
+    positions p, q, at most min(|x| - p, |y| - q) - 1 more can follow, so a pair whose count so far plus
+    that bound is below alpha is dropped. Survivors are measured exactly.
     """
     import math
 
-    A = [shingles(t) for t in a]
-    B = A if b is None else [shingles(t) for t in b]
+    t = threshold
+    A = [shingles(x) for x in a]
+    B = A if b is None else [shingles(x) for x in b]
     freq: Counter = Counter()
     for g in (A if b is None else A + B):
         freq.update(g)
-
-    def prefix(g: set[str]) -> list[str]:
-        k = len(g) - math.ceil(threshold * len(g)) + 1
-        return sorted(g, key=lambda s: (freq[s], s))[:k]
-
-    index: dict[str, list[int]] = {}
-    for j, g in enumerate(B):
-        for s in prefix(g):
-            index.setdefault(s, []).append(j)
+    rank = {s: r for r, s in enumerate(sorted(freq, key=lambda s: (freq[s], s)))}
+    sides = [[sorted(rank[s] for s in g) for g in A]]
+    if b is not None:
+        sides.append([sorted(rank[s] for s in g) for g in B])
+    order = sorted((len(r), side, i) for side, recs in enumerate(sides) for i, r in enumerate(recs) if r)
+    index: list[dict[int, list[tuple[int, int, int]]]] = [{} for _ in sides]  # rank -> (record, position, size)
+    start: list[dict[int, int]] = [{} for _ in sides]  # rank -> first entry that can still pass the size filter
     out = []
-    for i, g in enumerate(A):
-        seen: set[int] = set()
-        for s in prefix(g):
-            for j in index.get(s, ()):
-                if (b is not None or j > i) and j not in seen:
-                    seen.add(j)
-                    inter = len(g & B[j])
-                    jac = inter / (len(g) + len(B[j]) - inter)
-                    if jac >= threshold:
-                        out.append((i, j, jac))
+    for la, side, i in order:
+        r = sides[side][i]
+        other = 0 if b is None else 1 - side
+        entries, first = index[other], start[other]
+        min_size = t * la
+        count: dict[int, int] = {}
+        pruned: set[int] = set()
+        for p in range(la - math.ceil(t * la - 1e-9) + 1):
+            lst = entries.get(r[p])
+            if not lst:
+                continue
+            k = first.get(r[p], 0)
+            while k < len(lst) and lst[k][2] < min_size:
+                k += 1
+            first[r[p]] = k
+            for m in range(k, len(lst)):
+                j, q, lb = lst[m]
+                if j in pruned:
+                    continue
+                c = count.get(j, 0)
+                if c + 1 + min(la - p - 1, lb - q - 1) < math.ceil(t / (1 + t) * (la + lb) - 1e-9):
+                    pruned.add(j)
+                    count.pop(j, None)
+                else:
+                    count[j] = c + 1
+        if count:
+            mine = set(r)
+            for j in count:
+                rb = sides[other][j]
+                inter = len(mine.intersection(rb))
+                jac = inter / (la + len(rb) - inter)
+                if jac >= t:
+                    out.append((min(i, j), max(i, j), jac) if b is None else ((i, j, jac) if side == 0 else (j, i, jac)))
+        own = index[side]
+        for p in range(la - math.ceil(2 * t / (1 + t) * la - 1e-9) + 1):
+            own.setdefault(r[p], []).append((i, p, la))
     out.sort()
     return out
 
