@@ -48,6 +48,8 @@ from typing import Iterable, Sequence
 
 from clickbait.errors import ClickbaitError
 from clickbait.files import atomic_write, check_writable, fsync_dir, read_bytes
+from clickbait.table import pick_column
+from clickbait.table import sniff_delimiter, strict_rows
 from clickbait.text import normalize, split_tag, strip_diacritics
 
 STRATEGIES = ("uncertain", "random", "confident")
@@ -143,14 +145,6 @@ def read_source(path: str | Path, column: str | None = None) -> tuple[str, list[
     return "titles", items
 
 
-def _pick(names: Iterable[str], wanted: Sequence[str]) -> str | None:
-    lower = {str(n).strip().lower().lstrip("\ufeff"): n for n in names if isinstance(n, str)}
-    for w in wanted:
-        if w.lower() in lower:
-            return lower[w.lower()]
-    return None
-
-
 def _read_table(path: Path, shown: str, column: str | None) -> list[Item]:
     text = _decode(_read_bytes(path, "tables"))
     if not text.strip():
@@ -181,7 +175,7 @@ def _read_table(path: Path, shown: str, column: str | None) -> list[Item]:
     for number, obj in rows:
         if not isinstance(obj, dict):
             raise ClickbaitError(f"{shown}:{number}: expected an object with a {what}")
-        key = _pick(obj.keys(), wanted)
+        key = pick_column(obj.keys(), wanted)
         if key is None:
             raise ClickbaitError(f"{shown}:{number}: no {what}")
         value = obj[key]
@@ -190,39 +184,27 @@ def _read_table(path: Path, shown: str, column: str | None) -> list[Item]:
         if not isinstance(value, str):
             raise ClickbaitError(f"{shown}:{number}: the title is {type(value).__name__}, not text")
         if normalize(value):
-            src = obj.get(_pick(obj.keys(), ("source",)) or "", "")
+            src = obj.get(pick_column(obj.keys(), ("source",)) or "", "")
             items.append(Item(headline=value.strip(), source=src if isinstance(src, str) else "", page=shown))
     return items
 
 
 def _read_delimited(path: Path, shown: str, text: str, wanted: Sequence[str], what: str) -> list[Item]:
-    header_line = text.split("\n", 1)[0]
-    if path.suffix.lower() == ".tsv":
-        delim = "\t"
-    else:
-        counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-        delim = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    delim = sniff_delimiter(path, text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise ClickbaitError(f"{shown}:1: bad header ({exc})") from None
-    col = _pick(header, wanted)
+    col = pick_column(header, wanted)
     if col is None:
         shown_cols = ", ".join(repr(h) for h in header[:8])
         raise ClickbaitError(f"{shown}:1: the header has no {what}; it has {shown_cols}")
     ti = header.index(col)
-    src_col = _pick(header, ("source",))
+    src_col = pick_column(header, ("source",))
     si = header.index(src_col) if src_col is not None else None
     items = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ClickbaitError(f"{shown}:{start}: bad CSV ({exc})") from None
+    for _, row in strict_rows(reader, shown):
         if len(row) > ti and normalize(row[ti]):
             src = row[si] if si is not None and len(row) > si else ""
             items.append(Item(headline=row[ti].strip(), source=src, page=shown))

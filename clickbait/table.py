@@ -84,7 +84,7 @@ class Table:
             if not isinstance(obj, dict):
                 yield Row(n, None, raw, None, f"{self.path}:{n}: not a JSON object")
                 continue
-            key = self.column or _pick(obj.keys())
+            key = self.column or pick_column(obj.keys())
             value = obj.get(key) if key else None
             if not isinstance(value, str):
                 kinds = {int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "an object"}
@@ -146,12 +146,42 @@ def _csv_line(cells: list, delimiter: str) -> str:
     return buf.getvalue()
 
 
-def _pick(names) -> str | None:
-    lower = {str(n).strip().lower(): n for n in names}
-    for w in TEXT_COLUMNS:
-        if w in lower:
-            return lower[w]
+def pick_column(names, wanted=TEXT_COLUMNS) -> str | None:
+    """The first of ``wanted`` found among ``names`` (case, spaces and a leading BOM ignored), as
+    ``names`` spell it; None if none is there. Shared by every reader of tables (score, share,
+    label, the trainer)."""
+    lower = {n.strip().lower().lstrip("\ufeff"): n for n in names if isinstance(n, str)}
+    for w in wanted:
+        if w.lower() in lower:
+            return lower[w.lower()]
     return None
+
+
+def sniff_delimiter(path: Path, header: str) -> str:
+    """The delimiter of a CSV/TSV file that stops at a bad row (the trainer's and `label`'s tables):
+    a tab for .tsv, else the commonest of comma, semicolon and tab in the header, else a comma."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def strict_rows(reader, where: str, offset: int = 0) -> Iterator[tuple[int, list[str]]]:
+    """(line, row) for each row of a ``csv.reader``, ``line`` being the row's first physical line plus
+    ``offset``; a malformed row raises a ClickbaitError naming ``where:line`` (for readers that stop
+    at a bad row, unlike :class:`Table`, which keeps it)."""
+    last = reader.line_num
+    while True:
+        start = last + 1 + offset
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ClickbaitError(f"{where}:{start}: bad CSV ({exc})") from None
+        last = reader.line_num
+        yield start, row
 
 
 def kind_of(path: str, first_line: str) -> str:
@@ -212,7 +242,7 @@ def open_table(path: str, column: str | None = None, delimiter: str | None = Non
     if len(delimiter) != 1:
         raise ClickbaitError(f"delimiter must be one character, got {delimiter!r}")
     header = next(csv.reader([first], delimiter=delimiter))
-    name = column if column is not None else _pick(header)
+    name = column if column is not None else pick_column(header)
     if name is None or name not in header:
         shown = ", ".join(repr(h) for h in header[:8])
         wanted = repr(column) if column else "text column (headline, title or text)"

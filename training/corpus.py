@@ -103,10 +103,14 @@ def near_pairs(a: list[str], b: list[str] | None = None, threshold: float = NEAR
     return out
 
 
+def roclico_sources(shared: Path) -> list[tuple[str, list[dict]]]:
+    """RoCliCo dev's sources, as (name, items with "title" and "category"), sorted by name."""
+    return [(Path(f).stem, json.load(open(f, encoding="utf-8")))
+            for f in sorted(glob.glob(str(shared / "datasets" / "roclico-dev" / "*.json")))]
+
+
 def evaluation_titles(shared: Path) -> list[str]:
-    titles = []
-    for f in sorted(glob.glob(str(shared / "datasets" / "roclico-dev" / "*.json"))):
-        titles += [x["title"] for x in json.load(open(f, encoding="utf-8"))]
+    titles = [x["title"] for _, items in roclico_sources(shared) for x in items]
     for name in ("clickbait.txt", "non_clickbait.txt"):
         p = shared / "datasets" / "stop-clickbait" / name
         if p.exists():
@@ -214,8 +218,8 @@ def compare(path: str | Path, shared: Path | None) -> list[tuple[str, dict]]:
     for kind in sorted({r["source_kind"] for r in rows}):
         out.append((f"  {kind}", style([r["headline"] for r in rows if r["source_kind"] == kind])))
     if shared is not None:
-        for f in sorted(glob.glob(str(shared / "datasets" / "roclico-dev" / "*.json"))):
-            out.append((f"RoCliCo {Path(f).stem}", style([x["title"] for x in json.load(open(f, encoding="utf-8"))])))
+        for name, items in roclico_sources(shared):
+            out.append((f"RoCliCo {name}", style([x["title"] for x in items])))
         for name in ("clickbait.txt", "non_clickbait.txt"):
             p = shared / "datasets" / "stop-clickbait" / name
             if p.exists():
@@ -292,22 +296,14 @@ def gaps_table(rows: list[dict], base_c: float, base_r: float) -> str:
             "`xxs` = sentence start, `xxcolon` = after a colon.\n")
 
 
-def _roclico_labelled(shared: Path) -> tuple[list[str], list[int]]:
-    texts, labels = [], []
-    for f in sorted(glob.glob(str(shared / "datasets" / "roclico-dev" / "*.json"))):
-        for x in json.load(open(f, encoding="utf-8")):
-            texts.append(x["title"])
-            labels.append(int(x["category"] == "clickbait"))
-    return texts, labels
-
-
 def main(argv: list[str]) -> int:
     shared = Path(__file__).resolve().parent.parent.parent / "shared"
     if argv and argv[0] == "--compare":
         path = argv[1] if len(argv) > 1 else "data/headlines.csv"
         print(compare_table(compare(path, shared if shared.is_dir() else None)), end="")
-        real_texts, real_labels = _roclico_labelled(shared) if shared.is_dir() else ([], [])
-        if real_texts:
+        real = [x for _, items in roclico_sources(shared) for x in items] if shared.is_dir() else []
+        if real:
+            real_texts, real_labels = [x["title"] for x in real], [int(x["category"] == "clickbait") for x in real]
             with open(path, encoding="utf-8", newline="") as fh:
                 rows = list(csv.DictReader(fh))
             labels = [int(r["label"] == "1") for r in rows]

@@ -13,10 +13,12 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from clickbait.errors import ClickbaitError
 from clickbait.files import read_bytes
+from clickbait.table import pick_column
+from clickbait.table import sniff_delimiter, strict_rows
 from clickbait.text import normalize
 
 TEXT_COLUMNS = ("headline", "title", "text")
@@ -70,14 +72,6 @@ def parse_label(value: object) -> int | None:
     return None
 
 
-def _pick(names: Iterable[str], wanted: Sequence[str]) -> str | None:
-    lower = {n.strip().lower().lstrip("\ufeff"): n for n in names if isinstance(n, str)}
-    for w in wanted:
-        if w in lower:
-            return lower[w]
-    return None
-
-
 def _decode(path: Path, data: bytes, encoding: str) -> str:
     try:
         codecs.lookup(encoding)
@@ -120,8 +114,8 @@ def _record(path: Path, line: int, obj: object) -> Example:
     where = f"{path}:{line}"
     if not isinstance(obj, dict):
         raise ClickbaitError(f"{where}: expected an object with a text and a label field")
-    text_key = _pick(obj.keys(), TEXT_COLUMNS)
-    label_key = _pick(obj.keys(), LABEL_COLUMNS)
+    text_key = pick_column(obj.keys(), TEXT_COLUMNS)
+    label_key = pick_column(obj.keys(), LABEL_COLUMNS)
     if text_key is None or label_key is None:
         missing = "text field (headline, title or text)" if text_key is None else "label field (label, category or clickbait)"
         raise ClickbaitError(f"{where}: no {missing}")
@@ -194,14 +188,6 @@ def _object_lines(text: str) -> list[int]:
     return lines
 
 
-def sniff_delimiter(path: Path, header: str) -> str:
-    if path.suffix.lower() == ".tsv":
-        return "\t"
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Example]:
     first = text.split("\n", 1)[0].strip()
     skipped = 0
@@ -223,8 +209,8 @@ def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Exampl
         raise ClickbaitError(f"{path}: empty file") from None
     except csv.Error as exc:
         raise ClickbaitError(f"{path}:1: bad header ({exc})") from None
-    text_col = _pick(header, TEXT_COLUMNS)
-    label_col = _pick(header, LABEL_COLUMNS)
+    text_col = pick_column(header, TEXT_COLUMNS)
+    label_col = pick_column(header, LABEL_COLUMNS)
     if text_col is None or label_col is None:
         missing = "text column (headline, title or text)" if text_col is None else "label column (label, category or clickbait)"
         shown = ", ".join(repr(h) for h in header[:8])
@@ -232,19 +218,10 @@ def _read_delimited(path: Path, text: str, delimiter: str | None) -> list[Exampl
     ti, li = header.index(text_col), header.index(label_col)
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     out = []
-    last = reader.line_num
-    while True:
-        start = last + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ClickbaitError(f"{path}:{start + offset}: bad CSV ({exc})") from None
-        last = reader.line_num
+    for line, row in strict_rows(reader, str(path), offset):
         if not row or all(not c.strip() for c in row):
             continue  # blank line (a trailing one, or a separator)
-        where = f"{path}:{start + offset}"
+        where = f"{path}:{line}"
         if len(row) <= max(ti, li):
             raise ClickbaitError(f"{where}: expected {len(header)} columns separated by {delim!r}, found {len(row)}")
         fields = {names[i]: row[i] for i in range(min(len(names), len(row)))}
